@@ -401,3 +401,25 @@ def test_model_generators_are_bk_forms(models):
             L = g.laurent()
             assert any(not a.is_zero() for a in L.alpha.values())
         assert all(isinstance(g, BkForm) for g in smooth + singular)
+
+
+def test_primitive_analytic():
+    c = gk.Chart("z")
+    (z,) = c.coords
+    bk = BkChart(c, z, 3)
+    v = bk.from_form(sp.cos(z) * c.dx[0])
+    g = v.primitive()
+    assert g.d().equals(v)
+    assert sp.simplify(g.to_form().to_scalar() - sp.sin(z)) == 0
+
+
+def test_example_script_runs(capsys):
+    import pathlib
+    import runpy
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "examples" / "bk_symplectic.py"
+    ns = runpy.run_path(str(path))
+    omega = ns["main"](3)
+    out = capsys.readouterr().out
+    assert omega.is_symplectic()
+    assert "4*t**2 + 3*t + 1" in out and "order 3 on Z" in out and "rejected" in out

@@ -979,14 +979,19 @@ def _homotopy(beta, coords):
     chart = beta.chart
     p = beta.degree
     t = sp.Dummy("t", positive=True)
-    scale = {x: t * x for x in coords}
+    # generic nonzero coordinates during the t-integration: no Piecewise on x = 0
+    generic = {x: sp.Dummy(str(x), real=True, nonzero=True) for x in chart.coords}
+    back = {v: k for k, v in generic.items()}
+    scale = {x: t * generic[x] for x in coords}
+    scale.update({x: generic[x] for x in chart.coords if x not in coords})
     E = VectorField(chart, [x if x in coords else 0 for x in chart.coords])
     out = Form._new(chart, p - 1, {})
     for I, v in beta:
         vt = v.subs(scale, simultaneous=True) * t ** (p - 1)
         integral = sp.integrate(sp.expand(vt), (t, 0, 1))
-        if integral.has(sp.Integral):
+        if integral.has(sp.Integral, sp.Piecewise):
             raise GeomkitError(f"primitive: sympy could not integrate {vt} in t")
+        integral = integral.subs(back)
         out = out + integral * _interior(E, Form._new(chart, p, {I: sp.S.One}))
     return out.simplify()
 
