@@ -151,6 +151,10 @@ def test_bad_inputs():
     bk.from_form((sp.sin(Z) - Z) * DZ / Z**5)  # order 2 only: fine
     with pytest.raises(BkFormError, match="not smooth"):
         bk.from_form(sp.log(Z) * DX)
+    for branched in (sp.sqrt(Z), sp.Abs(Z), Z ** sp.Rational(3, 2)):
+        with pytest.raises(BkFormError, match=r"not smooth.*contains"):
+            bk.from_form(branched * DX)
+    bk.from_form(sp.sqrt(1 + Z) * DX)  # smooth near Z
     with pytest.raises(BkFormError, match="does not vanish to order 2"):
         bk.from_vector(C3.vector([Z, 0, 0]))
     with pytest.raises(BkFormError):

@@ -138,8 +138,25 @@ def _expose_poles(c):
     return c
 
 
+_BRANCHED = (sp.log, sp.Abs, sp.sign, sp.Heaviside, sp.re, sp.im, sp.floor, sp.ceiling)
+
+
+def _check_analytic(e, z, where):
+    """Reject branch points and kinks on Z (``sqrt(z)``, ``log(z)``, ``|z|``: argument 0 there)."""
+    for sub in sp.preorder_traversal(e):
+        if isinstance(sub, sp.Pow) and not sub.exp.is_integer and sub.base.has(z):
+            arg = sub.base
+        elif isinstance(sub, _BRANCHED) and sub.args[0].has(z):
+            arg = sub.args[0]
+        else:
+            continue
+        if _cancel(arg.subs(z, 0)) == 0:
+            raise BkFormError(f"{where} is not smooth in {z} at {z} = 0 (it contains {sub})")
+
+
 def _split(c, z, where):
     """``(num, den, pole_order, v_den)`` of a coefficient; pole order along ``z = 0`` (>= 0)."""
+    _check_analytic(c, z, where)
     num, den = sp.fraction(_cancel(_expose_poles(c)))
     if not den.has(z):
         v_den = 0
