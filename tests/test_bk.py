@@ -427,3 +427,32 @@ def test_example_script_runs(capsys):
     out = capsys.readouterr().out
     assert omega.is_symplectic()
     assert "4*t**2 + 3*t + 1" in out and "order 3 on Z" in out and "rejected" in out
+
+
+def test_mixed_arithmetic_with_ordinary_forms():
+    bk = BkChart(C3, Z, 2)
+    zeta, dx, dy = bk.basis
+    assert (DX ^ zeta) == (dx ^ zeta) == -(zeta ^ dx)
+    assert (DX * zeta) == (dx ^ zeta)
+    assert (DX + zeta) == (dx + zeta)
+    assert (DZ ^ DY) + (zeta ^ dx) == bk.from_form((DZ ^ DY) + (DZ ^ DX) / Z**2)
+    assert (Z * dx) * (1 / Z) == dx  # a singular factor is fine when the product is b^k
+    with pytest.raises(BkFormError, match="pole of order 3"):
+        zeta * (1 / Z)
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_semilocal_symplectic_iff_cosymplectic(k):
+    # on Z^3 with alpha closed 1-form, beta closed 2-form: omega is b^k symplectic
+    # iff alpha_k ^ beta != 0 (for k = 1 this is the cosymplectic condition of §6.5)
+    c = gk.Chart("z p q r")
+    z, p, q, r = c.coords
+    dz, dp, dq, dr = c.dx
+    bk = BkChart(c, z, k)
+    good = bk.semilocal({k: dp}, dq ^ dr)
+    assert good.is_symplectic()
+    bad = bk.semilocal({k: dp}, dp ^ dq)
+    assert not bad.is_symplectic()
+    twisted = bk.semilocal({k: dp + q * dr + r * dq}, (1 + q**2) * (dq ^ dr))
+    assert twisted.is_symplectic()
+    assert twisted.poisson_bivector().vanishing_order() == k

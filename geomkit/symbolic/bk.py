@@ -640,12 +640,19 @@ class BkForm:
             return self.wedge(other)
         if isinstance(other, (VectorField, BkVectorField)):
             return NotImplemented
-        other = sp.sympify(other)
+        try:
+            other = sp.sympify(other)
+        except sp.SympifyError:
+            return NotImplemented
         if _pole_order(other, self.bk.z, f"the factor {other}"):
-            raise BkFormError(f"multiplying by {other}, which has a pole on Z, leaves b^k forms")
+            # a singular factor may still give a b^k form (z dx times 1/z): decide on M minus Z
+            return self.bk.from_form(self.to_form() * other)
         return BkForm._new(self.bk, self._f * other)
 
-    __rmul__ = __mul__
+    def __rmul__(self, other):
+        if isinstance(other, Form):
+            return self.bk.from_form(other).wedge(self)
+        return self * other
 
     def __xor__(self, other):
         return self * other
