@@ -23,6 +23,11 @@ Laurent decomposition (§6.3), with :math:`\omega=\zeta\wedge A+B`:
 
 and ``residue`` is :math:`\alpha_1` (for ``k = 1``, :math:`\iota_{z\partial_z}\omega|_Z`).
 
+Poles and smoothness are decided from Taylor data at ``z = 0``: coefficients
+are taken real-analytic in ``z`` near ``Z``; undefined functions are generic
+(``f(x, 0)`` counts as nonzero); branch points on ``Z`` (``sqrt(z)``,
+``log(z)``, ``|z|``) and flat functions such as ``exp(-1/z**2)`` are rejected.
+
 >>> import sympy as sp
 >>> from geomkit import Chart
 >>> c = Chart('h theta')
