@@ -80,6 +80,17 @@ def _collect(terms):
     return out
 
 
+def _foreign(other):
+    """True for operands Form arithmetic does not know, so Python tries their reflected method."""
+    if isinstance(other, (Form, VectorField)):
+        return False
+    try:
+        sp.sympify(other)
+    except sp.SympifyError:
+        return True
+    return False
+
+
 class Form:
     """An exterior p-form on a :class:`~geomkit.Chart`.
 
@@ -199,6 +210,8 @@ class Form:
         return Form._new(self.chart, 0, {(): other} if other != 0 else {})
 
     def __add__(self, other):
+        if _foreign(other):
+            return NotImplemented
         other = self._coerce(other, "add")
         terms = defaultdict(list)
         for k, v in self._c.items():
@@ -213,9 +226,13 @@ class Form:
         return Form._new(self.chart, self.degree, {k: -v for k, v in self._c.items()})
 
     def __sub__(self, other):
+        if _foreign(other):
+            return NotImplemented
         return self + (-self._coerce(other, "subtract"))
 
     def __rsub__(self, other):
+        if _foreign(other):
+            return NotImplemented
         return self._coerce(other, "subtract") - self
 
     def _scale(self, f):
@@ -226,6 +243,8 @@ class Form:
         return Form._new(self.chart, self.degree, {k: v for k, v in scaled if v != 0})
 
     def __mul__(self, other):
+        if _foreign(other):
+            return NotImplemented
         if isinstance(other, Form):
             return wedge(self, other)
         if isinstance(other, VectorField):
@@ -233,21 +252,29 @@ class Form:
         return self._scale(other)
 
     def __rmul__(self, other):
+        if _foreign(other):
+            return NotImplemented
         if isinstance(other, VectorField):
             return NotImplemented
         return self._scale(other)
 
     def __truediv__(self, other):
+        if _foreign(other):
+            return NotImplemented
         if isinstance(other, (Form, VectorField)):
             return NotImplemented
         return self._scale(1 / sp.sympify(other))
 
     def __xor__(self, other):
+        if _foreign(other):
+            return NotImplemented
         if isinstance(other, Form):
             return wedge(self, other)
         return self._scale(other)
 
     def __rxor__(self, other):
+        if _foreign(other):
+            return NotImplemented
         return self._scale(other)
 
     # -- evaluation -----------------------------------------------------------
