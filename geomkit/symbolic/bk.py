@@ -206,6 +206,8 @@ class BkChart:
     k : int
         The order, ``k >= 1`` (``k = 1``: b-forms of Melrose).
 
+    Notes
+    -----
     Attributes: ``chart``, ``z``, ``k``, ``zindex``; ``zeta`` (the b^k form
     :math:`dz/z^k`), ``basis`` (the frame 1-forms, ``zeta`` in the slot of ``z``),
     ``frame`` (the anchored frame :math:`z^k\partial_z, \partial_{x_i}` as
