@@ -43,8 +43,8 @@ def vectors(draw, chart):
 
 
 @st.composite
-def chart_and_degree(draw, min_n=2):
-    n = draw(st.integers(min_n, 6))
+def chart_and_degree(draw, min_n=2, max_n=6):
+    n = draw(st.integers(min_n, max_n))
     return CHARTS[n], draw(st.integers(0, n))
 
 
@@ -108,7 +108,8 @@ def test_cartan_formula_and_lie_commutes_with_d(data):
 @SETTINGS
 @given(st.data())
 def test_lie_commutators(data):
-    chart, p = data.draw(chart_and_degree())
+    # second Lie derivatives of polynomial forms grow fast: n <= 4 keeps this quick
+    chart, p = data.draw(chart_and_degree(max_n=4))
     p = max(p, 1)
     a = data.draw(forms(chart, p))
     X, Y = data.draw(vectors(chart)), data.draw(vectors(chart))
@@ -136,14 +137,15 @@ def test_star_star_sign_both_signatures(data):
 
 @st.composite
 def polynomial_maps(draw, src, dst):
-    return {x: draw(polynomials(dst, 2)) + y for x, y in zip(src.coords, dst.coords * 3)}
+    return {x: draw(polynomials(dst, 1)) + y for x, y in zip(src.coords, dst.coords * 3)}
 
 
 @SETTINGS
 @given(st.data())
 def test_pullback_commutes_with_d_and_wedge(data):
-    n = data.draw(st.integers(2, 5))
-    m = data.draw(st.integers(2, 5))
+    # composed polynomials grow fast: n, m <= 4 and one-term perturbations of the identity
+    n = data.draw(st.integers(2, 4))
+    m = data.draw(st.integers(2, 4))
     src = CHARTS[n]
     dst = gk.Chart(" ".join(f"y{i}" for i in range(m)))
     phi = data.draw(polynomial_maps(src, dst))

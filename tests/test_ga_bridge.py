@@ -6,9 +6,7 @@ import pytest
 import sympy as sp
 
 import geomkit as gk
-
-ga_bridge = pytest.importorskip("geomkit.symbolic.ga")
-pytest.importorskip("galgebra")
+from geomkit.symbolic import ga as ga_bridge
 
 
 def random_form(chart, p, seed):
@@ -71,3 +69,10 @@ def test_bridge_rejects_non_constant():
         ga_bridge.to_multivector(c.coords[0] * c.dx[0], ga)
     with pytest.raises(gk.GeomkitError, match="diagonal"):
         ga_bridge.algebra(gk.Metric(c, [[2, 1], [1, 2]]))
+
+
+def test_bridge_leaves_sympy_printing_alone():
+    """galgebra restyles sympy printing on import; the bridge undoes that."""
+    c = gk.Chart("x y")
+    ga_bridge.algebra(gk.Metric(c, sp.eye(2)))
+    assert repr(c.function("f")) == "f(x, y)"

@@ -30,10 +30,27 @@ __all__ = ["algebra", "to_multivector", "from_multivector", "vector_to_multivect
 
 
 def _galgebra():
+    """Import galgebra without letting it restyle sympy's printing globally.
+
+    On import, galgebra's printer replaces ``builtins.print`` and sympy's
+    ``__repr__`` (dropping the arguments of undefined functions, so
+    ``f(x, y)`` prints as ``f``); the bridge must not change how a user's
+    unrelated expressions print, so both are put back.
+    """
+    import builtins
+
+    from sympy.printing.defaults import Printable
+
     try:
+        import galgebra.printer as gaprinter
         from galgebra.ga import Ga
     except ImportError as exc:  # pragma: no cover - galgebra is a core dependency
         raise GeomkitError("the galgebra bridge needs galgebra: pip install galgebra") from exc
+    if builtins.print is getattr(gaprinter, "_print", None):
+        builtins.print = gaprinter._old_print
+    Printable.__repr__ = Printable.__str__  # sympy's own definition
+    if "__ga_print_str__" in Printable.__dict__:
+        del Printable.__ga_print_str__
     return Ga
 
 
