@@ -361,8 +361,12 @@ def algebraic_simplify(expr, coords=None):
     expr = sp.sympify(expr)
     if coords is None:
         coords = sorted(expr.free_symbols, key=sp.default_sort_key)
-    A = AtomAlgebra(coords)
-    return A.restore(A.reduce(A.atomize(expr)))
+    try:
+        F = FieldEngine(coords, [expr], jet_order=0)
+        return F.restore(F.atomize(expr))
+    except UnsupportedExpression:
+        A = AtomAlgebra(coords)
+        return A.restore(A.reduce(A.atomize(expr)))
 
 
 class UnsupportedExpression(Exception):
@@ -389,6 +393,8 @@ class FieldEngine:
         self.coords = tuple(coords)
         self.alg = AtomAlgebra(coords)
         atomized = [self.alg.atomize(e) for e in exprs]
+        # atom arguments carry symbols and functions too (exp(beta*y), sqrt(f(r)))
+        atomized += [a.arg for a in self.alg._atoms]
         # functions and the highest derivative order met
         funcs = {}
         for e in atomized:
