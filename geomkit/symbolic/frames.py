@@ -305,7 +305,9 @@ class Coframe:
         diagonalised by completing the square on the *later* coordinate, which
         gives the zero-angular-momentum frame for Kerr.  Any larger block gives
         the coordinate coframe :math:`e^a=dx^a` with :math:`\\eta=g`.  The sign
-        of an entry that cannot be decided is taken as written.
+        of an entry that cannot be decided is taken as written; square roots are
+        taken positive on the chart's domain (``sqrt(r**2*sin(theta)**2)`` is
+        ``r*sin(theta)``, not ``r*Abs(sin(theta))``).
 
         >>> import sympy as sp
         >>> import geomkit as gk
@@ -364,6 +366,8 @@ class Coframe:
             E[j, i] = rj * u
             E[i, i] = sp.sqrt(si * D)
             signs[i], signs[j] = si, sj
+        # square roots are taken positive on the chart's domain: sqrt(r**2 sin**2) = r sin
+        E = E.applyfunc(lambda v: v.replace(sp.Abs, lambda u: u))
         cf = cls.from_matrix(chart, E, sp.diag(*signs), simplify)
         cf._cache["metric"] = metric
         return cf
