@@ -122,6 +122,10 @@ def test_orthonormal_and_coordinate_coframes_agree():
     assert ortho.is_orthonormal
     coord = gk.Coframe(c.dx, g)
     assert not coord.constant_eta
+    # with a non-constant frame metric the Levi-Civita connection keeps Q = -D eta = 0
+    lc = gk.levi_civita(coord)
+    assert all(q.is_zero("algebraic") for row in lc.nonmetricity() for q in row)
+    assert all(t.is_zero("algebraic") for t in lc.torsion())
     R1, R2 = gk.riemann(ortho), gk.riemann(coord)
     G1, G2 = gk.christoffel(ortho), gk.christoffel(coord)
     n = 3

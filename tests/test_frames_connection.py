@@ -209,6 +209,11 @@ def test_distortion_reproduces_torsion_and_nonmetricity(sig):
         for b in range(n):
             for k in range(n):
                 assert sp.expand(N[a, b, k] - K[a, b, k] - L[a, b, k]) == 0
+    Kc, Lc = w.contortion(), w.disformation()
+    assert all(
+        sp.expand(N[i] - Kc[i] - Lc[i]) == 0
+        for i in [(a, b, k) for a in range(3) for b in range(3) for k in range(3)]
+    )
     # N reproduces T (T^a = N^a_b ^ e^b) and Q (Q_ab = N_ab + N_ba)
     for a in range(n):
         for b in range(n):

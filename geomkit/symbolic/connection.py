@@ -352,6 +352,25 @@ class Connection:
 
         return self._cached("N", build)
 
+    def contortion(self):
+        """Contortion ``K[a, b, c]`` :math:`=K^a{}_{bc}` of this connection's torsion (§2.5)."""
+        return self._cached(
+            "K",
+            lambda: contortion(self.torsion_components(), self.coframe.eta,
+                               self.coframe.strategy),
+        )
+
+    def disformation(self):
+        """Disformation ``L[a, b, c]`` :math:`=L^a{}_{bc}` of this connection's non-metricity.
+
+        ``distortion() == contortion() + disformation()`` (tested).
+        """
+        return self._cached(
+            "L",
+            lambda: disformation(self.nonmetricity_components(scale=1), self.coframe.eta,
+                                 self.coframe.strategy),
+        )
+
     # -- covariant exterior derivative ---------------------------------------------------------
     def exterior_derivative(self, X, indices=None, simplify=None):
         """Covariant exterior derivative :math:`D` of a tensor-valued form.
