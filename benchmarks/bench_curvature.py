@@ -24,6 +24,7 @@ Usage::
     python benchmarks/bench_curvature.py                  # everything, 300 s per peer run
     python benchmarks/bench_curvature.py --timeout 120 --peers geomkit,diffgeom
     python benchmarks/bench_curvature.py --metrics kerr,schwarzschild --seeds 0,1,2
+    python benchmarks/bench_curvature.py --strategies algebraic,cancel,trig --timeout 120
 
 Peers are optional (``pip install einsteinpy passagemath-symbolics
 passagemath-maxima``); a missing one is skipped with a message.  Timings on a
@@ -209,7 +210,7 @@ def check(name, K, ricci=None):
 # -- workers: one system, one metric, fresh process ---------------------------------------------
 
 
-def run_geomkit(name):
+def run_geomkit(name, strategy="algebraic"):
     import sympy as sp
 
     import geomkit as gk
@@ -218,11 +219,11 @@ def run_geomkit(name):
     t0 = time.process_time()
     chart = gk.Chart(coords)
     metric = gk.Metric(chart, g, sign=-1)
-    gk.christoffel(metric)
-    gk.riemann(metric)
-    Ric = gk.ricci(metric)
-    gk.ricci_scalar(metric)
-    K = gk.kretschmann(metric)  # canonical (reduced) rational function already
+    gk.christoffel(metric, simplify=strategy)
+    gk.riemann(metric, simplify=strategy)
+    Ric = gk.ricci(metric, simplify=strategy)
+    gk.ricci_scalar(metric, simplify=strategy)
+    K = gk.kretschmann(metric, simplify=strategy)  # canonical with 'algebraic'
     if not K.has(sp.core.function.AppliedUndef):
         K = sp.factor(K)  # the closed form, e.g. Kerr's 48 M^2 (r^6 - 15 r^4 a^2 c^2 ...) / Sigma^6
     cpu = time.process_time() - t0
@@ -382,6 +383,12 @@ def run_sage(name):
 
 
 def worker(system, name):
+    if system.startswith("geomkit:"):
+        cpu, K, Ric, digest = run_geomkit(name, system.split(":", 1)[1])
+        ok = check(name, K, Ric)
+        zeros = all(v == 0 for v in Ric) if name in ("schwarzschild", "kerr") else None
+        print(json.dumps({"cpu": cpu, "ok": ok, "digest": digest, "exact_zeros": zeros}))
+        return
     fn = {
         "geomkit": run_geomkit,
         "einsteinpy": run_einsteinpy,
@@ -449,12 +456,32 @@ def main():
     ap.add_argument("--peers", default="geomkit," + ",".join(PEERS))
     ap.add_argument("--timeout", type=float, default=300.0)
     ap.add_argument("--seeds", default="0,1,2", help="PYTHONHASHSEED values for geomkit")
+    ap.add_argument(
+        "--strategies",
+        default="",
+        help="compare geomkit strategies instead, e.g. algebraic,cancel,trig",
+    )
     ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         worker(*args.worker)
         return
     metrics = args.metrics.split(",")
+    if args.strategies:
+        strategies = args.strategies.split(",")
+        print("geomkit simplification strategies: CPU s (Ricci of the vacuum metrics exactly 0?)")
+        print("| metric | " + " | ".join(strategies) + " |")
+        print("|" + " --- |" * (len(strategies) + 1))
+        for name in metrics:
+            cells = []
+            for st in strategies:
+                res = run("geomkit:" + st, name, args.timeout)
+                cell = fmt(res, args.timeout)
+                if res.get("exact_zeros") is not None:
+                    cell += " (Ricci = 0)" if res["exact_zeros"] else " (Ricci not 0)"
+                cells.append(cell)
+            print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+        return
     systems = args.peers.split(",")
     seeds = [int(s) for s in args.seeds.split(",") if s != ""]
     for s in systems:
