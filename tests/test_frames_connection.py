@@ -320,3 +320,20 @@ def test_connection_bad_input():
         gk.levi_civita(cf).gauge(sp.Matrix([[1, 1], [1, 1]]))
     with pytest.raises(gk.DimensionError):
         gk.Connection.from_components(cf, [[1, 2], [3, 4]])
+
+
+def test_from_components_and_weitzenbock():
+    c = gk.Chart("x y")
+    x, y = c.coords
+    f = sp.Function("f")(x, y)
+    cf = gk.Coframe([c.dx[0], sp.exp(f) * c.dx[1]])
+    # teleparallel (Weitzenbock) connection: omega = 0 in this coframe, T^a = de^a, R = 0
+    w0 = gk.Connection(cf, [[0, 0], [0, 0]])
+    assert w0.torsion()[1].equals(gk.d(cf.forms[1]), "algebraic")
+    assert all(R.is_zero("algebraic") for row in w0.curvature() for R in row)
+    # components with a new function: the connection gets an engine that covers them
+    h = sp.Function("h")(x)
+    w = gk.Connection.from_components(cf, [[[h, 0], [0, x]], [[0, y], [y, 0]]])
+    assert sp.simplify(w.omega_components()[0, 0, 0] - h) == 0
+    assert w.omega()[0][0].equals(h * c.dx[0], "algebraic")
+    assert w.coframe.forms == cf.forms

@@ -490,7 +490,8 @@ class FieldEngine:
             raise UnsupportedExpression(f"derivative beyond the jet order in {expr}")
         try:
             out = self.field.from_expr(e)
-        except (ValueError, TypeError, sp.PolynomialError, sp.CoercionFailed) as exc:
+        except (ValueError, TypeError, NotImplementedError, sp.PolynomialError,
+                sp.CoercionFailed) as exc:
             raise UnsupportedExpression(str(exc)) from None
         out = self.reduce(out)
         self._cache[expr] = out

@@ -148,7 +148,7 @@ class Connection:
         arr = sp.Array(omega)
         if arr.shape != (n, n, n):
             raise DimensionError(f"omega components must have shape {(n, n, n)}, got {arr.shape}")
-        coframe = coframe._covering(list(arr))
+        coframe = coframe._covering(sp.flatten(arr.tolist()))
         eng = coframe.engine
         w = [[[eng.reduce(eng.atomize(arr[a, b, c])) for c in range(n)] for b in range(n)]
              for a in range(n)]
