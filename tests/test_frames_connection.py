@@ -209,6 +209,11 @@ def test_distortion_reproduces_torsion_and_nonmetricity(sig):
         for b in range(n):
             for k in range(n):
                 assert sp.expand(N[a, b, k] - K[a, b, k] - L[a, b, k]) == 0
+    Kc, Lc = w.contortion(), w.disformation()
+    assert all(
+        sp.expand(N[i] - Kc[i] - Lc[i]) == 0
+        for i in [(a, b, k) for a in range(3) for b in range(3) for k in range(3)]
+    )
     # N reproduces T (T^a = N^a_b ^ e^b) and Q (Q_ab = N_ab + N_ba)
     for a in range(n):
         for b in range(n):
@@ -315,3 +320,20 @@ def test_connection_bad_input():
         gk.levi_civita(cf).gauge(sp.Matrix([[1, 1], [1, 1]]))
     with pytest.raises(gk.DimensionError):
         gk.Connection.from_components(cf, [[1, 2], [3, 4]])
+
+
+def test_from_components_and_weitzenbock():
+    c = gk.Chart("x y")
+    x, y = c.coords
+    f = sp.Function("f")(x, y)
+    cf = gk.Coframe([c.dx[0], sp.exp(f) * c.dx[1]])
+    # teleparallel (Weitzenbock) connection: omega = 0 in this coframe, T^a = de^a, R = 0
+    w0 = gk.Connection(cf, [[0, 0], [0, 0]])
+    assert w0.torsion()[1].equals(gk.d(cf.forms[1]), "algebraic")
+    assert all(R.is_zero("algebraic") for row in w0.curvature() for R in row)
+    # components with a new function: the connection gets an engine that covers them
+    h = sp.Function("h")(x)
+    w = gk.Connection.from_components(cf, [[[h, 0], [0, x]], [[0, y], [y, 0]]])
+    assert sp.simplify(w.omega_components()[0, 0, 0] - h) == 0
+    assert w.omega()[0][0].equals(h * c.dx[0], "algebraic")
+    assert w.coframe.forms == cf.forms

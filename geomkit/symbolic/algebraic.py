@@ -320,34 +320,49 @@ class AtomAlgebra:
         return self._pretty(expr).xreplace(self._restore_map)
 
     def _pretty(self, expr):
-        """Undo the rationalisation ``1/sin u -> sin u/(1 - cos^2 u)`` for display."""
+        """Undo ``sin^2 u -> 1 - cos^2 u`` for display: factors ``1 - cos^2 u`` of the
+        numerator and denominator are written ``sin^2 u`` again."""
         trig = [a for a in self._algebraic if a.kind in ("sin", "sinh")]
         if not trig:
             return expr
         num, den = sp.fraction(expr)
-        fs = den.free_symbols
+        fs = expr.free_symbols
         pairs = [(a, self._key[("cos" if a.kind == "sin" else "cosh", sp.expand(a.arg))].symbol)
                  for a in trig]
         pairs = [(a, c) for a, c in pairs if c in fs]
         if not pairs:
             return expr
-        out = sp.S.One
-        for a, c in pairs:
-            k = 0
-            while c in den.free_symbols:
-                q, r = sp.div(den, a.base, c)
-                if r != 0:
-                    break
-                den, k = q, k + 1
-            out *= a.symbol ** (2 * k)
-        out *= den
-        return num / out
+
+        def strip(p):
+            out = sp.S.One
+            for a, c in pairs:
+                k = 0
+                while c in p.free_symbols:
+                    q, r = sp.div(p, a.base, c)
+                    if r != 0:
+                        break
+                    p, k = q, k + 1
+                out *= a.symbol ** (2 * k)
+            return out * p
+
+        return strip(num) / strip(den)
 
     @property
     def atoms(self):
         """``{symbol: expression}`` for every atom met so far."""
         self.restore(sp.S.Zero)
         return dict(self._restore_map or {})
+
+
+def factor_algebraic(expr, coords=None):
+    """``sympy.factor`` after the algebraic reduction (so ``sin^2 = 1 - cos^2`` is used).
+
+    >>> import sympy as sp
+    >>> r, th = sp.symbols('r theta', positive=True)
+    >>> factor_algebraic(r**2*sp.sin(th)**2 + r**2*sp.cos(th)**2*sp.sin(th)**2 - r**2*sp.sin(th)**4)
+    2*r**2*sin(theta)**2*cos(theta)**2
+    """
+    return sp.factor(algebraic_simplify(expr, coords))
 
 
 def algebraic_simplify(expr, coords=None):
@@ -446,6 +461,7 @@ class FieldEngine:
             self._alg_info[self._index[a.symbol]] = (a.q, None, a)
         self._atom_by_index = {self._index[a.symbol]: a for a in self.alg._atoms}
         self._cache = {}
+        self._den_factors = {}
 
     # -- conversions ----------------------------------------------------------------------
     def covers(self, expr):
@@ -474,7 +490,8 @@ class FieldEngine:
             raise UnsupportedExpression(f"derivative beyond the jet order in {expr}")
         try:
             out = self.field.from_expr(e)
-        except (ValueError, TypeError, sp.PolynomialError, sp.CoercionFailed) as exc:
+        except (ValueError, TypeError, NotImplementedError, sp.PolynomialError,
+                sp.CoercionFailed) as exc:
             raise UnsupportedExpression(str(exc)) from None
         out = self.reduce(out)
         self._cache[expr] = out
@@ -582,6 +599,25 @@ class FieldEngine:
         top = dnum * den - num * dden
         return F(top) / F(den**2 * common)
 
+    # -- gcd-free sums ------------------------------------------------------------------------
+    def lazy(self, elem):
+        """``elem`` as a :class:`LazyFrac` (factored denominator; sums without gcds)."""
+        den = elem.denom
+        hit = self._den_factors.get(den)
+        if hit is None:
+            c, facs = den.factor_list()
+            hit = self._den_factors[den] = (int(c), {f: k for f, k in facs})
+        return LazyFrac(self.ring, elem.numer, hit[0], dict(hit[1]))
+
+    def unlazy(self, lz):
+        """Back from a :class:`LazyFrac` to a reduced element (one gcd)."""
+        if not isinstance(lz, LazyFrac):
+            return lz
+        den = self.ring(lz.c)
+        for f, k in lz.facs.items():
+            den = den * f**k
+        return self.reduce(self.field(lz.num) / self.field(den))
+
     # -- reduction ----------------------------------------------------------------------------
     def _reduce_poly(self, p):
         info = [(i, self._alg_info[i][0]) for i in self._alg_info]
@@ -636,6 +672,89 @@ class FieldEngine:
             den = self._reduce_poly(A**2 - B**2 * self._base(i))
         F = self.field
         return F(num) / F(den)
+
+
+class LazyFrac:
+    """``num / (c * prod f**k)``: a fraction whose denominator is kept factored.
+
+    Sums take the least common multiple of the factorizations, so no polynomial
+    gcd is computed until :meth:`FieldEngine.unlazy`; used for the long sums of
+    coordinate transformations.
+    """
+
+    __slots__ = ("ring", "num", "c", "facs")
+
+    def __init__(self, ring, num, c, facs):
+        self.ring, self.num, self.c, self.facs = ring, num, c, facs
+
+    def _coerce(self, other):
+        if isinstance(other, LazyFrac):
+            return other
+        if isinstance(other, int):
+            return LazyFrac(self.ring, self.ring(other), 1, {})
+        return NotImplemented
+
+    def __add__(self, other):
+        other = self._coerce(other)
+        if other is NotImplemented:
+            return other
+        if not other.num:
+            return self
+        if not self.num:
+            return other
+        from math import lcm
+
+        c = lcm(self.c, other.c)
+        facs = dict(self.facs)
+        for f, k in other.facs.items():
+            if facs.get(f, 0) < k:
+                facs[f] = k
+
+        def lift(x):
+            m = x.num * (c // x.c)
+            for f, k in facs.items():
+                e = k - x.facs.get(f, 0)
+                if e:
+                    m = m * f**e
+            return m
+
+        return LazyFrac(self.ring, lift(self) + lift(other), c, facs)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return LazyFrac(self.ring, -self.num, self.c, self.facs)
+
+    def __sub__(self, other):
+        other = self._coerce(other)
+        if other is NotImplemented:
+            return other
+        return self + (-other)
+
+    def __rsub__(self, other):
+        return (-self) + other
+
+    def __mul__(self, other):
+        other = self._coerce(other)
+        if other is NotImplemented:
+            return other
+        facs = dict(self.facs)
+        for f, k in other.facs.items():
+            facs[f] = facs.get(f, 0) + k
+        return LazyFrac(self.ring, self.num * other.num, self.c * other.c, facs)
+
+    __rmul__ = __mul__
+
+    def __eq__(self, other):
+        if isinstance(other, int) and other == 0:
+            return not self.num
+        return NotImplemented
+
+    def __ne__(self, other):
+        r = self.__eq__(other)
+        return r if r is NotImplemented else not r
+
+    __hash__ = None
 
 
 def _multisets(k, order):

@@ -148,7 +148,7 @@ class Connection:
         arr = sp.Array(omega)
         if arr.shape != (n, n, n):
             raise DimensionError(f"omega components must have shape {(n, n, n)}, got {arr.shape}")
-        coframe = coframe._covering(list(arr))
+        coframe = coframe._covering(sp.flatten(arr.tolist()))
         eng = coframe.engine
         w = [[[eng.reduce(eng.atomize(arr[a, b, c])) for c in range(n)] for b in range(n)]
              for a in range(n)]
@@ -178,18 +178,21 @@ class Connection:
 
     def _curvature(self):
         def build():
-            n, eng, w, cf = self.n, self.engine, self._w, self.coframe
-            C = cf._anholonomy()
-            Ei = cf._Einv
-            z = eng.zero
+            n, eng, cf = self.n, self.engine, self.coframe
+            lz = eng.lazy  # sums of products without intermediate gcds
+            w = [[[lz(x) for x in row] for row in mat] for mat in self._w]
+            C = [[[lz(x) for x in row] for row in mat] for mat in cf._anholonomy()]
+            Ei = [[lz(x) for x in row] for row in cf._Einv]
             R = _zeros(eng.zero, n, n, n, n)
             for a in range(n):
                 for b in range(n):
                     # e_c(w[a][b][d]) for all c, d
-                    dw = [[eng.diff(w[a][b][dd], m) for m in range(n)] for dd in range(n)]
+                    dw = [[lz(eng.diff(self._w[a][b][dd], m)) for m in range(n)]
+                          for dd in range(n)]
                     ew = [
                         [
-                            _sum((Ei[m][c] * dw[dd][m] for m in range(n) if Ei[m][c] != 0), z)
+                            _sum((Ei[m][c] * dw[dd][m] for m in range(n)
+                                  if Ei[m][c] != 0 and dw[dd][m] != 0), 0)
                             for c in range(n)
                         ]
                         for dd in range(n)
@@ -204,7 +207,7 @@ class Connection:
                                     s = s + w[a][e][c] * w[e][b][dd]
                                 if w[a][e][dd] != 0 and w[e][b][c] != 0:
                                     s = s - w[a][e][dd] * w[e][b][c]
-                            v = eng.reduce(s)
+                            v = eng.unlazy(s) if s != 0 else eng.zero
                             R[a][b][c][dd], R[a][b][dd][c] = v, -v
             return R
 
@@ -348,6 +351,25 @@ class Connection:
             return self.coframe.to_array(N)
 
         return self._cached("N", build)
+
+    def contortion(self):
+        """Contortion ``K[a, b, c]`` :math:`=K^a{}_{bc}` of this connection's torsion (§2.5)."""
+        return self._cached(
+            "K",
+            lambda: contortion(self.torsion_components(), self.coframe.eta,
+                               self.coframe.strategy),
+        )
+
+    def disformation(self):
+        """Disformation ``L[a, b, c]`` :math:`=L^a{}_{bc}` of this connection's non-metricity.
+
+        ``distortion() == contortion() + disformation()`` (tested).
+        """
+        return self._cached(
+            "L",
+            lambda: disformation(self.nonmetricity_components(scale=1), self.coframe.eta,
+                                 self.coframe.strategy),
+        )
 
     # -- covariant exterior derivative ---------------------------------------------------------
     def exterior_derivative(self, X, indices=None, simplify=None):

@@ -1,8 +1,9 @@
 r"""Coordinate views of curvature, computed by the frame engine.
 
 Every function takes a :class:`~geomkit.Metric` (its Levi-Civita connection in
-the coframe :meth:`Coframe.from_metric <geomkit.Coframe.from_metric>` gives:
-orthonormal for (block-)diagonal metrics), a :class:`~geomkit.Coframe` (its
+the orthonormal coframe of :meth:`Coframe.from_metric <geomkit.Coframe.from_metric>`
+for a diagonal metric, in the coordinate coframe otherwise), a
+:class:`~geomkit.Coframe` (its
 Levi-Civita connection) or a :class:`~geomkit.Connection` (that connection).
 The work happens in frame components (Cartan's structure equations); only the
 result is transformed to coordinates.  Results are cached on the connection, and
@@ -67,8 +68,10 @@ _METRIC_COFRAMES = weakref.WeakKeyDictionary()
 def connection_of(obj, simplify=None):
     """The connection whose curvature the coordinate views show.
 
-    ``Metric`` -> Levi-Civita of ``Coframe.from_metric`` (cached per Metric and
-    strategy); ``Coframe`` -> its Levi-Civita connection; ``Connection`` -> itself.
+    ``Metric`` -> Levi-Civita connection of ``Coframe.from_metric`` for a diagonal
+    metric (orthonormal) and of the coordinate coframe (``eta = g``) otherwise
+    (cached per Metric and strategy); ``Coframe`` -> its Levi-Civita connection;
+    ``Connection`` -> itself.
     ``simplify`` (default ``'algebraic'``) picks the engine strategy for a
     Metric, or rebuilds a Coframe with another strategy.
     """
@@ -81,7 +84,12 @@ def connection_of(obj, simplify=None):
         per = _METRIC_COFRAMES.setdefault(obj, {})
         key = strategy if isinstance(strategy, str) else id(strategy)
         if key not in per:
-            per[key] = Coframe.from_metric(obj, simplify=strategy)
+            if obj.matrix.is_diagonal():
+                per[key] = Coframe.from_metric(obj, simplify=strategy)
+            else:
+                # no radicals at all: faster than a (block-)orthonormal coframe whose
+                # square roots are irreducible (measured: Kerr in Boyer-Lindquist form)
+                per[key] = Coframe(obj.chart.dx, obj, simplify=strategy)
         return levi_civita(per[key])
     if isinstance(obj, Coframe):
         if simplify is not None and simplify != obj.strategy:
@@ -104,7 +112,10 @@ def _transform(conn, X, pattern):
     """
     cf, eng = conn.coframe, conn.engine
     n = cf.n
-    E, Ei = cf._E, cf._Einv
+    lz = eng.lazy
+    E = [[lz(v) for v in row] for row in cf._E]
+    Ei = [[lz(v) for v in row] for row in cf._Einv]
+    X = _map(X, lz)
 
     def contract(Y, pos, kind):
         # replace the frame index at position pos by a coordinate index
@@ -116,7 +127,7 @@ def _transform(conn, X, pattern):
                         coeffs = [Ei[m][a] for a in range(n)]
                     else:
                         coeffs = [E[a][m] for a in range(n)]
-                    out.append(_lincomb(coeffs, y, eng.zero))
+                    out.append(_lincomb(coeffs, y, 0))
                 return out
             return [rec(z, depth + 1) for z in y]
 
@@ -124,7 +135,7 @@ def _transform(conn, X, pattern):
 
     for pos, kind in enumerate(pattern):
         X = contract(X, pos, kind)
-    return _map(X, lambda v: eng.restore(eng.reduce(v)))
+    return _map(X, lambda v: eng.restore(eng.unlazy(v)) if v != 0 else sp.S.Zero)
 
 
 def _lincomb(coeffs, items, zero):
@@ -155,27 +166,33 @@ def christoffel(obj, simplify=None):
 
     def build():
         cf, eng = conn.coframe, conn.engine
-        n, E, Ei, w = cf.n, cf._E, cf._Einv, conn._w
+        n, lz = cf.n, eng.lazy
+        E = [[lz(v) for v in row] for row in cf._E]
+        Ei = [[lz(v) for v in row] for row in cf._Einv]
+        w = [[[lz(v) for v in row] for row in mat] for mat in conn._w]
         # omega^a_{b mu} = omega^a_{bc} E^c_mu
-        wmu = [[[_sum((w[a][b][c] * E[c][m] for c in range(n) if w[a][b][c] != 0), eng.zero)
+        wmu = [[[_sum((w[a][b][c] * E[c][m] for c in range(n) if w[a][b][c] != 0
+                       and E[c][m] != 0), 0)
                  for m in range(n)] for b in range(n)] for a in range(n)]
+        dE = [[[lz(eng.diff(cf._E[a][nu], mu)) for nu in range(n)] for mu in range(n)]
+              for a in range(n)]
         G = []
         for lam in range(n):
             rows = []
             for mu in range(n):
                 row = []
                 for nu in range(n):
-                    s = eng.zero
+                    s = 0
                     for a in range(n):
                         if Ei[lam][a] == 0:
                             continue
-                        inner = eng.diff(E[a][nu], mu)
+                        inner = dE[a][mu][nu]
                         for b in range(n):
                             if wmu[a][b][mu] != 0 and E[b][nu] != 0:
                                 inner = inner + wmu[a][b][mu] * E[b][nu]
                         if inner != 0:
                             s = s + Ei[lam][a] * inner
-                    row.append(eng.restore(eng.reduce(s)))
+                    row.append(eng.restore(eng.unlazy(s)) if s != 0 else sp.S.Zero)
                 rows.append(row)
             G.append(rows)
         return sp.ImmutableDenseNDimArray(G)
@@ -262,10 +279,12 @@ def kretschmann(obj, simplify=None):
     conn = connection_of(obj, simplify)
 
     def build():
-        n, eng, gi = conn.n, conn.engine, conn.coframe._etainv
-        Rl = _lower_all(conn)
+        n, eng = conn.n, conn.engine
+        lz = eng.lazy
+        gi = [[lz(v) for v in row] for row in conn.coframe._etainv]
+        Rl = _map(_lower_all(conn), lz)
         diag = all(gi[i][j] == 0 for i in range(n) for j in range(n) if i != j)
-        s = eng.zero
+        s = 0
         if diag:
             for a in range(n):
                 for b in range(n):
@@ -278,14 +297,14 @@ def kretschmann(obj, simplify=None):
             # raise all four indices one after the other
             up = Rl
             for pos in range(4):
-                up = _raise_index(up, pos, gi, eng.zero)
+                up = _raise_index(up, pos, gi, 0)
             for a in range(n):
                 for b in range(n):
                     for c in range(n):
                         for d in range(n):
                             if Rl[a][b][c][d] != 0 and up[a][b][c][d] != 0:
                                 s = s + Rl[a][b][c][d] * up[a][b][c][d]
-        return eng.restore(eng.reduce(s))
+        return eng.restore(eng.unlazy(s)) if s != 0 else sp.S.Zero
 
     return _cached(conn, "kretschmann", build)
 

@@ -140,9 +140,10 @@ def torsion_pieces(T, eta=None, simplify="cancel"):
     t = [sum((T[a, a, c] for a in range(n)), sp.S.Zero) for c in range(n)]
     A = [[[Tl[a][b][c] + Tl[b][c][a] + Tl[c][a][b] for c in range(n)] for b in range(n)]
          for a in range(n)]
-    vec = [[[((t[c] if a == b else 0) - (t[b] if a == c else 0)) / (n - 1) for c in range(n)]
+    k2, k3 = sp.Rational(1, n - 1), sp.Rational(1, 3)
+    vec = [[[k2 * ((t[c] if a == b else 0) - (t[b] if a == c else 0)) for c in range(n)]
             for b in range(n)] for a in range(n)]
-    ax = [[[sum((gi[a, e] * A[e][b][c] for e in range(n) if gi[a, e] != 0), sp.S.Zero) / 3
+    ax = [[[k3 * sum((gi[a, e] * A[e][b][c] for e in range(n) if gi[a, e] != 0), sp.S.Zero)
             for c in range(n)] for b in range(n)] for a in range(n)]
     ten = [[[T[a, b, c] - vec[a][b][c] - ax[a][b][c] for c in range(n)] for b in range(n)]
            for a in range(n)]

@@ -94,6 +94,13 @@ class ExprEngine:
     def covers(self, expr):
         return True
 
+    @staticmethod
+    def lazy(expr):
+        return expr
+
+    def unlazy(self, expr):
+        return self.reduce(sp.sympify(expr))
+
 
 def make_engine(coords, strategy, exprs, jet_order=2):
     """The frame engine for a strategy: a field engine for ``'algebraic'`` when possible."""
@@ -305,7 +312,9 @@ class Coframe:
         diagonalised by completing the square on the *later* coordinate, which
         gives the zero-angular-momentum frame for Kerr.  Any larger block gives
         the coordinate coframe :math:`e^a=dx^a` with :math:`\\eta=g`.  The sign
-        of an entry that cannot be decided is taken as written.
+        of an entry that cannot be decided is taken as written; square roots are
+        taken positive on the chart's domain (``sqrt(r**2*sin(theta)**2)`` is
+        ``r*sin(theta)``, not ``r*Abs(sin(theta))``).
 
         >>> import sympy as sp
         >>> import geomkit as gk
@@ -317,7 +326,7 @@ class Coframe:
         [-1, 0],
         [ 0, 1]])
         >>> cf.forms[0]
-        sqrt(1 - 1/r)*dt
+        sqrt(r - 1)/sqrt(r)*dt
         """
         from .metric import Metric
 
@@ -345,17 +354,26 @@ class Coframe:
             return cls(chart.dx, metric, simplify)
         E = sp.zeros(n, n)
         signs = [0] * n
+
+        def simp(x):
+            # factored after the algebraic reduction, so that radicands split well
+            if simplify == "algebraic":
+                from .algebraic import factor_algebraic
+
+                return factor_algebraic(x, chart.coords)
+            return sp.factor(sp.cancel(x))
+
         for b in blocks.values():
             if len(b) == 1:
                 i = b[0]
                 s = _sign_of(g[i, i])
-                E[i, i] = sp.sqrt(s * g[i, i])
+                E[i, i] = sp.sqrt(s * simp(g[i, i]))
                 signs[i] = s
                 continue
             i, j = b  # complete the square on j: g = g_jj (dx^j + u dx^i)^2 + D dx^i^2
-            gjj = g[j, j]
-            u = sp.cancel(g[i, j] / gjj)
-            D = sp.factor(sp.cancel(g[i, i] - g[i, j] ** 2 / gjj))
+            gjj = simp(g[j, j])
+            u = simp(g[i, j] / gjj)
+            D = simp(g[i, i] - g[i, j] ** 2 / gjj)
             if D == 0:
                 return cls(chart.dx, metric, simplify)
             sj, si = _sign_of(gjj), _sign_of(D)
@@ -364,6 +382,8 @@ class Coframe:
             E[j, i] = rj * u
             E[i, i] = sp.sqrt(si * D)
             signs[i], signs[j] = si, sj
+        # square roots are taken positive on the chart's domain: sqrt(r**2 sin**2) = r sin
+        E = E.applyfunc(lambda v: v.replace(sp.Abs, lambda u: u))
         cf = cls.from_matrix(chart, E, sp.diag(*signs), simplify)
         cf._cache["metric"] = metric
         return cf
