@@ -14,6 +14,11 @@ it as on paper:
 >>> maxwell = lambda e, f: -(f.dA ^ e.hodge(f.dA)) / 2
 >>> torsion_energy = lambda e, f: sum(f.T[a] ^ e.hodge(e.lower(f.T)[a]) for a in range(e.n)) / 2
 
+Inside a Lagrangian use the operators ``^ + - * /`` and the methods of ``e``
+(``e.wedge``, ``e.hodge``, ``e.iota``): the variations travel with the forms, and
+module-level functions (``gk.wedge``, ``gk.interior``, ``gk.d``, ``coframe.hodge``
+of a coframe captured from outside) would see only the unvaried forms.
+
 **Exterior route** (``method='exterior'``, the default).  With
 :math:`\delta L=\delta e^a\wedge\partial L/\partial e^a+\delta T^a\wedge\partial L/\partial T^a`
 (left coefficients) and :math:`\delta T^a=D\delta e^a` (the connection is held fixed),
@@ -185,6 +190,7 @@ class FrameOps:
 
     ``e.e`` (the 1-forms :math:`e^a`), ``e.e_lower`` (:math:`e_a`), ``e.iota(a, X)``
     (:math:`\\iota_{e_a}X`), ``e.iota_up(a, X)`` (:math:`\\iota^a X`), ``e.hodge(X)``,
+    ``e.wedge(*forms)``,
     ``e.vol`` (:math:`\\star1`), ``e.lower(V)`` (:math:`V_a=\\eta_{ab}V^b`),
     ``e.trace(T)`` (:math:`\\iota_aT^a`), ``e.torsion_pieces(T)`` (the three
     irreducible pieces in the exterior formulas of MATH.md §3.1), ``e.n``,
@@ -221,6 +227,13 @@ class FrameOps:
             sum((V[b] * gi[a, b] for b in range(n) if gi[a, b] != 0), 0 * V[0])
             for a in range(n)
         )
+
+    def wedge(self, *forms):
+        """Exterior product of forms (variations included): ``forms[0] ^ forms[1] ^ ...``."""
+        out = forms[0]
+        for x in forms[1:]:
+            out = out ^ x
+        return out
 
     def _iota(self, a, X):
         if X.degree == 0:
