@@ -161,3 +161,27 @@ def test_bad_inputs():
     assert not is_flat(lc)
     with pytest.raises(gk.GeomkitError, match="not teleparallel"):
         check_flat(lc)
+
+
+@pytest.mark.parametrize("name", ["E5", "E6", "curved"])
+def test_general_teleparallel_form_identity(name):
+    """R° ^a_b = -D°N^a_b - N^a_c ^ N^c_b for a flat connection (MATH.md §2.5, §4.1)."""
+    from geomkit.symbolic.decompose import vector_forms
+
+    if name == "curved":
+        c = gk.Chart("x y z")
+        x, y, z = c.coords
+        cf = gk.Coframe([c.dx[0], c.dx[1] + x * c.dx[2], (1 + y**2) * c.dx[2]])
+        conn = gk.teleparallel(cf, sp.Matrix([[1 + x**2, y, 0], [0, 1, 0], [0, z, 2]]))
+        assert gk.levi_civita(cf).ricci_scalar() != 0
+    else:
+        conn = getattr(gk.defects.examples, name)().connection
+    cf = conn.coframe
+    lc = gk.levi_civita(cf)
+    N = vector_forms(conn.distortion(), cf, 1)
+    DN = lc.exterior_derivative(N, "ud")
+    R0 = lc.curvature()
+    for a in range(3):
+        for b in range(3):
+            NN = sum((N[a][c] ^ N[c][b] for c in range(3)), gk.Form(cf.chart, 2))
+            assert (R0[a][b] + DN[a][b] + NN).is_zero()
