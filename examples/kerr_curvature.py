@@ -1,0 +1,49 @@
+"""Kerr curvature from Carter's orthonormal coframe.
+
+    python examples/kerr_curvature.py
+
+Builds the coframe
+
+    e^0 = sqrt(Delta/Sigma) (dt - a sin^2(theta) dphi)
+    e^1 = sqrt(Sigma/Delta) dr
+    e^2 = sqrt(Sigma) dtheta
+    e^3 = sin(theta)/sqrt(Sigma) ((r^2 + a^2) dphi - a dt)
+
+with Sigma = r^2 + a^2 cos^2(theta), Delta = r^2 - 2 M r + a^2, and checks that
+the Levi-Civita connection is Ricci-flat, then prints the Kretschmann scalar.
+"""
+
+import time
+
+import sympy as sp
+
+import geomkit as gk
+
+
+def main():
+    t0 = time.process_time()
+    c = gk.Chart("t r theta phi", positive=True)
+    t, r, th, ph = c.coords
+    M, a = sp.symbols("M a", positive=True)
+    dt, dr, dth, dph = c.dx
+    Sigma = r**2 + a**2 * sp.cos(th) ** 2
+    Delta = r**2 - 2 * M * r + a**2
+    carter = gk.Coframe(
+        [
+            (dt - a * sp.sin(th) ** 2 * dph) * sp.sqrt(Delta / Sigma),
+            dr * sp.sqrt(Sigma / Delta),
+            dth * sp.sqrt(Sigma),
+            ((r**2 + a**2) * dph - a * dt) * (sp.sin(th) / sp.sqrt(Sigma)),
+        ],
+        sp.diag(-1, 1, 1, 1),
+    )
+    lc = gk.levi_civita(carter)
+    print("connection 1-form omega^0_1 =", lc.omega()[0][1])
+    print("Ricci tensor is zero:", gk.ricci(carter) == sp.zeros(4, 4))
+    K = sp.factor(gk.kretschmann(carter))
+    print("Kretschmann scalar =", K)
+    print(f"CPU time: {time.process_time() - t0:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
