@@ -82,7 +82,8 @@ def test_torus_jet_and_uv_chart_closed_forms():
     for k, tol in (("g", 1e-3), ("Gamma", 2e-3)):
         assert np.abs(f[k] - ans[k])[inner].max() < tol, k
         assert np.abs(f3[k] - ans[k])[inner].max() < 20 * tol, k
-    assert np.allclose(f["R1212"][inner], (f["K"] * np.linalg.det(f["g"]))[inner], rtol=1e-2)
+    R = (f["K"] * np.linalg.det(f["g"]))[inner]
+    assert np.abs(f["R1212"][inner] - R).max() < 1e-2 * np.abs(R).max()
 
 
 def test_no_chart_no_christoffel():
