@@ -86,46 +86,24 @@ def surface_expressions():
     return out, syms
 
 
-def _lowering():
-    """``geomkit.lower`` when the codegen layer is available, else None."""
-    try:
-        from ..codegen import lower
-    except ImportError:
-        return None
-    return lower
-
-
 @functools.lru_cache(maxsize=None)
 def surface_kernel():
-    """The lowered kernel of :func:`surface_expressions`.
+    """The kernel of :func:`surface_expressions`, lowered by :func:`geomkit.lower`
+    (generated once, then loaded from the on-disk cache).
 
     Call it with the 15 arrays named :data:`JET_INPUTS` (each (n,) float64);
     it returns a dict of (n,) float64 arrays named :data:`SURFACE_OUTPUTS`.
+
+    >>> import numpy as np
+    >>> k = surface_kernel()
+    >>> # the graph z = (x^2 + y^2)/2 at the origin: K = H = 1 (MATH 7.4 item 3)
+    >>> jet = dict.fromkeys(JET_INPUTS, np.zeros(1))
+    >>> jet.update(x_u=np.ones(1), y_v=np.ones(1), z_uu=np.ones(1), z_vv=np.ones(1))
+    >>> r = k(**jet)
+    >>> float(r['K'][0]), float(r['H'][0])
+    (1.0, 1.0)
     """
+    from ..codegen import lower
+
     outputs, inputs = surface_expressions()
-    lower = _lowering()
-    if lower is not None:
-        return lower(outputs, inputs, name="geomkit_surface_jet", parallel=True)
-    return _FallbackKernel(outputs, inputs)
-
-
-class _FallbackKernel:
-    """FALLBACK used only while :mod:`geomkit.codegen` is absent: the same
-    expressions evaluated by ``sympy.lambdify`` (numpy, common subexpressions
-    eliminated).  Correct, slower, and it needs sympy at run time."""
-
-    def __init__(self, outputs, inputs):
-        import sympy as sp
-
-        self.names = tuple(outputs)
-        self.inputs = tuple(str(s) for s in inputs)
-        self._f = sp.lambdify(inputs, [outputs[k] for k in self.names], "numpy", cse=True)
-        self.source = None
-
-    def __call__(self, **arrays):
-        import numpy as np
-
-        vals = self._f(*(np.asarray(arrays[k], dtype=np.float64) for k in self.inputs))
-        n = len(arrays[self.inputs[0]])
-        return {k: np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)).copy()
-                for k, v in zip(self.names, vals)}
+    return lower(outputs, inputs, name="geomkit_surface_jet", parallel=True)

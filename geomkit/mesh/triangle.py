@@ -121,26 +121,17 @@ def adjacency(F, n):
 
 
 @nb.njit(cache=True)
-def _gather(v, ptr, nbr, boundary, mark, buf):
-    """Adaptive neighbourhood of ``v`` into ``buf``; returns its size.
-
-    The 2-ring; the 3-ring at a boundary vertex or where the 2-ring is small;
-    up to the 4-ring on tiny meshes.  ``mark`` holds ``v + 1`` for vertices taken.
-    """
+def _gather(v, ptr, nbr, rings, mark, buf):
+    """The ``rings``-ring of ``v`` into ``buf`` (grown, up to 5 rings, while it
+    has fewer than ``NMIN`` vertices); returns its size.  ``mark`` holds
+    ``v + 1`` for the vertices taken."""
     stamp = v + 1
     mark[v] = stamp
     cnt = 0
     lo = 0
     level = 0
     cap = buf.shape[0]
-    while True:
-        if level >= 2:
-            if level >= 4 or cnt >= cap:
-                break
-            if level == 2 and cnt >= NMIN and not boundary[v]:
-                break
-            if level == 3 and cnt >= NMIN:
-                break
+    while level < 5 and cnt < cap and (level < rings or cnt < NMIN):
         hi = cnt
         if level == 0:
             for q in range(ptr[v], ptr[v + 1]):
@@ -167,8 +158,8 @@ def _gather(v, ptr, nbr, boundary, mark, buf):
 
 @nb.njit(cache=True)
 def _cholesky_solve(A, r, nu, nrhs):
-    """Solve A x = r (A symmetric positive definite, nu x nu) in place; x in r.
-    Returns False when a pivot is too small (rank deficient fit)."""
+    """Solve A x = r (A symmetric positive definite, nu x nu, lower triangle read)
+    in place; x in r.  Returns False when a pivot is too small (rank deficient fit)."""
     tr = 0.0
     for i in range(nu):
         tr += A[i, i]
@@ -210,15 +201,22 @@ def _monomials(x, y, phi):
     phi[6] = x * x * y
     phi[7] = x * y * y
     phi[8] = y * y * y
+    if phi.shape[0] > 9:
+        phi[9] = x * x * x * x
+        phi[10] = x * x * x * y
+        phi[11] = x * x * y * y
+        phi[12] = x * y * y * y
+        phi[13] = y * y * y * y
 
 
 @nb.njit(cache=True)
-def _fit(xs, ys, zs, ws, cnt, A, r, phi, nrhs):
-    """Weighted least squares of zs (cnt, nrhs) on the jet monomials; cubic when
-    there are enough points, else quadratic.  Returns the number of unknowns
-    used (9 or 5), 0 on failure; coefficients in r[:nu]."""
-    for nu in (9, 5):
-        if nu == 9 and cnt < 12:
+def _fit(xs, ys, zs, ws, cnt, A, r, phi, nrhs, top):
+    """Weighted least squares of zs (cnt, nrhs) on the jet monomials, of degree
+    4 (``top`` = 14 unknowns), 3 (9) or 2 (5): the highest the neighbourhood
+    supports.  Returns the number of unknowns used, 0 on failure;
+    coefficients in r[:nu]."""
+    for nu in (14, 9, 5):
+        if nu > top or (nu > 5 and cnt < nu + nu // 3):
             continue
         if cnt < nu:
             return 0
@@ -236,22 +234,72 @@ def _fit(xs, ys, zs, ws, cnt, A, r, phi, nrhs):
                     A[i, j] += wi * phi[j]
                 for c in range(nrhs):
                     r[i, c] += wi * zs[k, c]
-        for i in range(nu):
-            for j in range(i + 1, nu):
-                A[i, j] = A[j, i]
         if _cholesky_solve(A, r, nu, nrhs):
             return nu
     return 0
 
 
+@nb.njit(parallel=True, cache=True)
+def _near_boundary(ptr, nbr, boundary):
+    n = boundary.shape[0]
+    out = boundary.copy()
+    for v in nb.prange(n):
+        if not out[v]:
+            for q in range(ptr[v], ptr[v + 1]):
+                if boundary[nbr[q]]:
+                    out[v] = True
+                    break
+    return out
+
+
+@nb.njit(cache=True)
+def _whiten(xs, ys, cnt):
+    """Map the tangent-plane points to ``x' = M x`` with unit covariance, scaled into
+    the unit disc, in place; return ``(ok, m11, m12, m21, m22, hiso)``.
+
+    Polynomial fits are invariant under linear maps of the plane, so this only
+    improves conditioning (and makes the weights follow the neighbourhood's
+    shape on stretched meshes).  ``hiso`` is the rms distance, a length scale.
+    """
+    cxx = 0.0
+    cxy = 0.0
+    cyy = 0.0
+    for k in range(cnt):
+        cxx += xs[k] * xs[k]
+        cxy += xs[k] * ys[k]
+        cyy += ys[k] * ys[k]
+    hiso = np.sqrt((cxx + cyy) / max(cnt, 1))
+    if cnt < 2 or not cxx > 0.0:
+        return False, 0.0, 0.0, 0.0, 0.0, hiso
+    l11 = np.sqrt(cxx / cnt)
+    l21 = cxy / cnt / l11
+    d = cyy / cnt - l21 * l21
+    if not d > 1e-12 * (cxx + cyy) / cnt:
+        return False, 0.0, 0.0, 0.0, 0.0, hiso
+    l22 = np.sqrt(d)
+    m11, m12, m21, m22 = 1.0 / l11, 0.0, -l21 / (l11 * l22), 1.0 / l22
+    rmax = 0.0
+    for k in range(cnt):
+        x = m11 * xs[k] + m12 * ys[k]
+        y = m21 * xs[k] + m22 * ys[k]
+        xs[k] = x
+        ys[k] = y
+        rmax = max(rmax, x * x + y * y)
+    sc = 1.0 / np.sqrt(rmax)
+    for k in range(cnt):
+        xs[k] *= sc
+        ys[k] *= sc
+    return True, m11 * sc, m12 * sc, m21 * sc, m22 * sc, hiso
+
+
 @nb.njit(cache=True, inline="always")
 def _weight(rr):
     # rr = squared distance / squared neighbourhood radius, in [0, 1]
-    return np.exp(-2.0 * rr)
+    return np.exp(-4.0 * rr)
 
 
 @nb.njit(parallel=True, cache=True)
-def _jet_kernel(V, N0, ptr, nbr, boundary, normal, K, H, k1, k2, d1, d2, status, T):
+def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, normal, K, H, k1, k2, d1, d2, status, T):
     n = V.shape[0]
     chunk = (n + T - 1) // T
     for t in nb.prange(T):
@@ -261,9 +309,9 @@ def _jet_kernel(V, N0, ptr, nbr, boundary, normal, K, H, k1, k2, d1, d2, status,
         ys = np.empty(MAXNB)
         zs = np.empty((MAXNB, 1))
         ws = np.empty(MAXNB)
-        A = np.empty((9, 9))
-        r = np.empty((9, 1))
-        phi = np.empty(9)
+        A = np.empty((14, 14))
+        r = np.empty((14, 1))
+        phi = np.empty(14)
         for v in range(t * chunk, min(n, (t + 1) * chunk)):
             nx, ny, nz = N0[v, 0], N0[v, 1], N0[v, 2]
             # tangent frame (t1, t2, n0), right-handed
@@ -274,34 +322,40 @@ def _jet_kernel(V, N0, ptr, nbr, boundary, normal, K, H, k1, k2, d1, d2, status,
             s = np.sqrt(ax * ax + ay * ay + az * az)
             ax, ay, az = ax / s, ay / s, az / s
             bx, by, bz = ny * az - nz * ay, nz * ax - nx * az, nx * ay - ny * ax
-            cnt = _gather(v, ptr, nbr, boundary, mark, buf)
+            # interior: 2-ring; next to the boundary: 3-ring; on it: 4-ring (a
+            # one-sided quartic fit needs five rows of points)
+            cnt = _gather(v, ptr, nbr, 4 if boundary[v] else (3 if near[v] else 2), mark, buf)
             px, py, pz = V[v, 0], V[v, 1], V[v, 2]
-            h2 = 0.0
             for k in range(cnt):
                 u = buf[k]
                 dx, dy, dz = V[u, 0] - px, V[u, 1] - py, V[u, 2] - pz
-                x = dx * ax + dy * ay + dz * az
-                y = dx * bx + dy * by + dz * bz
-                xs[k] = x
-                ys[k] = y
+                xs[k] = dx * ax + dy * ay + dz * az
+                ys[k] = dx * bx + dy * by + dz * bz
                 zs[k, 0] = dx * nx + dy * ny + dz * nz
-                h2 = max(h2, x * x + y * y)
-            h = np.sqrt(h2)
-            if cnt == 0 or not h > 0.0:
+            ok, m11, m12, m21, m22, hz = _whiten(xs, ys, cnt)
+            if not ok:
                 status[v] = 2
                 continue
             for k in range(cnt):
-                xs[k] /= h
-                ys[k] /= h
-                zs[k, 0] /= h
+                zs[k, 0] /= hz
                 ws[k] = _weight(xs[k] * xs[k] + ys[k] * ys[k])
-            nu = _fit(xs, ys, zs, ws, cnt, A, r, phi, 1)
+            # one degree more near the boundary, where the neighbourhood is one-sided
+            nu = _fit(xs, ys, zs, ws, cnt, A, r, phi, 1, 14 if (near[v] or degree == 4) else 9)
             if nu == 0:
                 status[v] = 2
                 continue
-            status[v] = 0 if nu == 9 else 1
-            a1, a2 = r[0, 0], r[1, 0]
-            a3, a4, a5 = r[2, 0] / h, r[3, 0] / h, r[4, 0] / h
+            status[v] = 0 if nu >= 9 else 1
+            # back to the tangent-plane chart: grad w = hz M^T grad f, Hess w = hz M^T Hf M
+            f1, f2, f11, f12, f22 = r[0, 0], r[1, 0], r[2, 0], r[3, 0], r[4, 0]
+            a1 = hz * (m11 * f1 + m21 * f2)
+            a2 = hz * (m12 * f1 + m22 * f2)
+            p11 = f11 * m11 + f12 * m21
+            p12 = f11 * m12 + f12 * m22
+            p21 = f12 * m11 + f22 * m21
+            p22 = f12 * m12 + f22 * m22
+            a3 = hz * (m11 * p11 + m21 * p21)
+            a4 = hz * (m11 * p12 + m21 * p22)
+            a5 = hz * (m12 * p12 + m22 * p22)
             sq = np.sqrt(1.0 + a1 * a1 + a2 * a2)
             mx = (nx - a1 * ax - a2 * bx) / sq
             my = (ny - a1 * ay - a2 * by) / sq
@@ -363,7 +417,7 @@ def _checked_normals(V, F, where=""):
         )
     return N0
 
-def jet_fit(V, F, adj=None, where=""):
+def jet_fit(V, F, adj=None, where="", degree=3):
     """Per-vertex curvature by a cubic jet fit (see the module docstring).
 
     Parameters
@@ -372,6 +426,10 @@ def jet_fit(V, F, adj=None, where=""):
     F : (m, 3) int64
     adj : tuple, optional
         The result of :func:`adjacency` (computed when None).
+    degree : {3, 4}
+        Degree of the jet inside the surface; near the boundary it is always 4
+        (one-sided neighbourhoods).  4 is more accurate on coarse meshes and
+        about twice as slow.
 
     Returns
     -------
@@ -380,6 +438,8 @@ def jet_fit(V, F, adj=None, where=""):
     (too few neighbours).  Raises :class:`geomkit.MeshError` when a vertex has
     no usable neighbourhood.
     """
+    if degree not in (3, 4):
+        raise MeshError(f"jet degree must be 3 or 4, got {degree!r}")
     V = np.ascontiguousarray(V, dtype=np.float64)
     F = np.ascontiguousarray(F, dtype=np.int64)
     n = len(V)
@@ -397,7 +457,8 @@ def jet_fit(V, F, adj=None, where=""):
         "d2": np.empty((n, 3)),
         "status": np.zeros(n, dtype=np.int8),
     }
-    _jet_kernel(V, N0, ptr, nbr, boundary, out["normal"], out["K"], out["H"], out["k1"],
+    near = _near_boundary(ptr, nbr, boundary)
+    _jet_kernel(V, N0, ptr, nbr, boundary, near, int(degree), out["normal"], out["K"], out["H"], out["k1"],
                 out["k2"], out["d1"], out["d2"], out["status"], nb.get_num_threads())
     bad = out["status"] == 2
     if bad.any():
@@ -410,7 +471,7 @@ def jet_fit(V, F, adj=None, where=""):
 
 
 @nb.njit(parallel=True, cache=True)
-def _uv_kernel(V, UV, ptr, nbr, boundary, J, status, T):
+def _uv_kernel(V, UV, ptr, nbr, boundary, near, degree, J, status, T):
     n = V.shape[0]
     chunk = (n + T - 1) // T
     for t in nb.prange(T):
@@ -420,44 +481,46 @@ def _uv_kernel(V, UV, ptr, nbr, boundary, J, status, T):
         ys = np.empty(MAXNB)
         zs = np.empty((MAXNB, 3))
         ws = np.empty(MAXNB)
-        A = np.empty((9, 9))
-        r = np.empty((9, 3))
-        phi = np.empty(9)
+        A = np.empty((14, 14))
+        r = np.empty((14, 3))
+        phi = np.empty(14)
         for v in range(t * chunk, min(n, (t + 1) * chunk)):
-            cnt = _gather(v, ptr, nbr, boundary, mark, buf)
-            h2 = 0.0
+            cnt = _gather(v, ptr, nbr, 4 if boundary[v] else (3 if near[v] else 2), mark, buf)
             for k in range(cnt):
                 u = buf[k]
                 xs[k] = UV[u, 0] - UV[v, 0]
                 ys[k] = UV[u, 1] - UV[v, 1]
                 for c in range(3):
                     zs[k, c] = V[u, c] - V[v, c]
-                h2 = max(h2, xs[k] * xs[k] + ys[k] * ys[k])
-            h = np.sqrt(h2)
-            if cnt == 0 or not h > 0.0:
+            ok, m11, m12, m21, m22, hz = _whiten(xs, ys, cnt)
+            if not ok:
                 status[v] = 2
                 continue
             for k in range(cnt):
-                xs[k] /= h
-                ys[k] /= h
                 ws[k] = _weight(xs[k] * xs[k] + ys[k] * ys[k])
-            nu = _fit(xs, ys, zs, ws, cnt, A, r, phi, 3)
+            nu = _fit(xs, ys, zs, ws, cnt, A, r, phi, 3, 14 if (near[v] or degree == 4) else 9)
             if nu == 0:
                 status[v] = 2
                 continue
-            status[v] = 0 if nu == 9 else 1
+            status[v] = 0 if nu >= 9 else 1
             for c in range(3):
-                J[c, v] = r[0, c] / h
-                J[3 + c, v] = r[1, c] / h
-                J[6 + c, v] = r[2, c] / (h * h)
-                J[9 + c, v] = r[3, c] / (h * h)
-                J[12 + c, v] = r[4, c] / (h * h)
+                f1, f2, f11, f12, f22 = r[0, c], r[1, c], r[2, c], r[3, c], r[4, c]
+                J[c, v] = m11 * f1 + m21 * f2
+                J[3 + c, v] = m12 * f1 + m22 * f2
+                p11 = f11 * m11 + f12 * m21
+                p12 = f11 * m12 + f12 * m22
+                p21 = f12 * m11 + f22 * m21
+                p22 = f12 * m12 + f22 * m22
+                J[6 + c, v] = m11 * p11 + m21 * p21
+                J[9 + c, v] = m11 * p12 + m21 * p22
+                J[12 + c, v] = m12 * p12 + m22 * p22
 
-
-def uv_jet(V, F, uv, adj=None, where=""):
+def uv_jet(V, F, uv, adj=None, where="", degree=3):
     """2-jet of ``X`` in the chart ``uv: (n, 2)``: ``J: (15, n)`` as in
     :func:`geomkit.mesh.structured.grid_jet`, by a weighted cubic fit of each
-    coordinate over the same adaptive neighbourhood as :func:`jet_fit`."""
+    coordinate over the same adaptive neighbourhood (and ``degree``) as :func:`jet_fit`."""
+    if degree not in (3, 4):
+        raise MeshError(f"jet degree must be 3 or 4, got {degree!r}")
     V = np.ascontiguousarray(V, dtype=np.float64)
     F = np.ascontiguousarray(F, dtype=np.int64)
     UV = np.ascontiguousarray(uv, dtype=np.float64)
@@ -467,7 +530,8 @@ def uv_jet(V, F, uv, adj=None, where=""):
     ptr, nbr, boundary, _ = adj
     J = np.empty((15, n))
     status = np.zeros(n, dtype=np.int8)
-    _uv_kernel(V, UV, ptr, nbr, boundary, J, status, nb.get_num_threads())
+    near = _near_boundary(ptr, nbr, boundary)
+    _uv_kernel(V, UV, ptr, nbr, boundary, near, int(degree), J, status, nb.get_num_threads())
     bad = status == 2
     if bad.any():
         v = int(np.flatnonzero(bad)[0])
