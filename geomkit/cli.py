@@ -73,9 +73,16 @@ def _args_features(p):
     p.add_argument("--repair", action="store_true",
                    help="merge duplicate vertices, drop degenerate faces and isolated vertices")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    from .batch.cli import add_batch_arguments  # batch: --workers, --scheduler, ...
+
+    add_batch_arguments(p)
 
 
 def _cmd_features(a):
+    from .batch.cli import run_batch, wants_batch
+
+    if wants_batch(a):
+        return run_batch(a)
     from .mesh.features import process_file
 
     many = len(a.inputs) > 1
@@ -169,6 +176,15 @@ _COMMANDS = {
     "info": (_args_info, _cmd_info, "describe surface files and the problems found"),
     "demo-wing": (_args_demo_wing, _cmd_demo_wing, "write a demo wing as a Plot3D grid"),
 }
+
+
+def _plot_command():
+    from .batch.cli import add_plot_arguments, run_plot
+
+    return add_plot_arguments, run_plot, "picture of one feature on a surface (matplotlib)"
+
+
+_COMMANDS["plot"] = _plot_command()
 
 
 def build_parser():
