@@ -33,6 +33,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 
 from ..errors import GeomkitError, MeshError
@@ -139,6 +140,12 @@ def cleanup_temporaries(output):
 
 
 # -- the unit of work ---------------------------------------------------------------
+# Files are computed one at a time per process: the kernels already use all of the
+# process's numba threads, and numba's workqueue layer is not thread-safe (a Dask
+# worker runs several tasks in threads).
+_COMPUTE = threading.Lock()
+
+
 def process_one(task):
     """Process one input; the function a pool or a Dask cluster runs.
 
@@ -164,17 +171,19 @@ def process_one(task):
             from .chunked import plot3d_layout
 
             layout = plot3d_layout(inp)
-        if layout is not None and layout.n_points > limit:
-            from .chunked import chunked_features
+        with _COMPUTE:
+            if layout is not None and layout.n_points > limit:
+                from .chunked import chunked_features
 
-            r = chunked_features(inp, out, names=task.get("features"),
-                                 chunk_points=limit, layout=layout)
-            rec["chunked"] = True
-        else:
-            from ..mesh.features import process_file
+                r = chunked_features(inp, out, names=task.get("features"),
+                                     chunk_points=limit, layout=layout)
+                rec["chunked"] = True
+            else:
+                from ..mesh.features import process_file
 
-            r = process_file(inp, out, features=task.get("features"), fmt=fmt,
-                             repair=bool(task.get("repair")), method=task.get("method", "jet"))
+                r = process_file(inp, out, features=task.get("features"), fmt=fmt,
+                                 repair=bool(task.get("repair")),
+                                 method=task.get("method", "jet"))
         rec["n_points"] = int(r["n_points"])
         rec["status"] = "ok"
     except GeomkitError as e:
@@ -213,32 +222,62 @@ class _Progress:
 
 
 # -- executors -----------------------------------------------------------------------
+_PRELOAD = ["geomkit.batch", "geomkit.mesh.io", "geomkit.mesh.features",
+            "geomkit.mesh.structured", "geomkit.mesh.triangle"]
+
+
 def _init_worker(threads):
-    # before numba is imported in the worker: no oversubscription of the cores
-    os.environ["NUMBA_NUM_THREADS"] = str(threads)
+    # the cores are shared among the workers: no oversubscription by numba's threads
+    import numba
+
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+
+
+def _context():
+    """Worker processes are forked from a server process that has imported numpy,
+    numba and the mesh modules but never started a thread (so forking is safe and
+    a new worker is ready at once); ``spawn`` where there is no fork server."""
+    import multiprocessing as mp
+
+    try:
+        ctx = mp.get_context("forkserver")
+    except ValueError:  # pragma: no cover - Windows
+        return mp.get_context("spawn")
+    ctx.set_forkserver_preload(_PRELOAD)
+    return ctx
 
 
 def _run_local(tasks, work, workers, retries, on_done):
-    """Run ``work`` on each task in a pool of ``workers`` processes; a pool broken by
-    a dying worker is replaced and the files in flight retried."""
-    import multiprocessing as mp
+    """Run ``work`` on each task in a pool of ``workers`` processes.
+
+    A worker that dies (killed, out of memory, crashed) breaks the pool: it is
+    replaced, and the files that were in flight become suspects, each then run
+    alone so that a death is charged to the right file; a file is failed after
+    ``retries + 1`` deaths, the others are unaffected.
+    """
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     threads = max(1, (os.cpu_count() or 1) // workers)
     todo = list(range(len(tasks)))[::-1]  # a stack, first input on top
+    suspects = []
     deaths = [0] * len(tasks)
-    ctx = mp.get_context("spawn")
-    while todo:
+    ctx = _context()
+    while todo or suspects:
         pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                                    initargs=(threads,))
         running = {}
         broken = False
         try:
-            while (todo or running) and not broken:
-                while todo and len(running) < workers:
-                    k = todo.pop()
-                    running[pool.submit(work, tasks[k])] = k
+            while (todo or suspects or running) and not broken:
+                if suspects:  # alone in the pool
+                    if not running:
+                        k = suspects.pop()
+                        running[pool.submit(work, tasks[k])] = k
+                else:
+                    while todo and len(running) < workers:
+                        k = todo.pop()
+                        running[pool.submit(work, tasks[k])] = k
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in done:
                     k = running.pop(fut)
@@ -249,13 +288,15 @@ def _run_local(tasks, work, workers, retries, on_done):
                         broken = True
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-        # the files in flight when a worker died: retried, or failed after `retries`
-        for k in sorted(running.values(), reverse=True):
+        if len(running) == 1:  # it ran alone: its death is its own
+            (k,) = running.values()
             deaths[k] += 1
             if deaths[k] > retries:
                 on_done(k, _died(tasks[k], deaths[k]))
             else:
-                todo.append(k)
+                suspects.append(k)
+        else:
+            suspects += sorted(running.values(), reverse=True)
 
 
 def _died(task, n):
