@@ -64,9 +64,11 @@ def _norm(vals, lo, hi, diverging, scale):
     a = np.abs(vals[np.isfinite(vals)])
     small = float(np.median(a)) if a.size else 0.0
     if scale == "auto":
-        scale = "symlog" if diverging and small > 0 and hi > 20 * small else "linear"
+        big = max(abs(lo), abs(hi))
+        scale = "symlog" if small > 0 and big > 20 * small else "linear"
     if scale == "symlog":
-        return SymLogNorm(linthresh=max(small, 1e-12 * hi), vmin=lo, vmax=hi, base=10, clip=True)
+        thresh = max(small, 1e-12 * max(abs(lo), abs(hi)))
+        return SymLogNorm(linthresh=thresh, vmin=lo, vmax=hi, base=10, clip=True)
     if scale != "linear":
         raise MeshError(f"unknown colour scale {scale!r}; use 'auto', 'linear' or 'symlog'")
     return Normalize(lo, hi, clip=True)
@@ -112,8 +114,9 @@ def plot_feature(surface, feature="K", output=None, *, values=None, method="jet"
         Percentiles bounding the colour range (:func:`color_limits`).
     scale : {'auto', 'linear', 'symlog'}
         Colour scale; 'auto' is symlog (linear within the median of ``|value|``,
-        logarithmic beyond) when values of both signs span more than a factor
-        20 -- the curvature of a wing, large at the leading edge -- else linear.
+        logarithmic beyond) when the largest ``|value|`` is more than 20 times
+        the median -- the curvature of a wing, large at the leading edge --
+        else linear.
     ax : a 3D Axes to draw into (then no figure is created or saved).
 
     Each triangle takes the mean of its corners' values; the colour bar shows
@@ -148,7 +151,7 @@ def plot_feature(surface, feature="K", output=None, *, values=None, method="jet"
     ax.set_xlim(blo[0], bhi[0])
     ax.set_ylim(blo[1], bhi[1])
     ax.set_zlim(blo[2], bhi[2])
-    ax.set_box_aspect(np.maximum(bhi - blo, 1e-3 * (bhi - blo).max()))
+    ax.set_box_aspect(np.maximum(bhi - blo, 1e-3 * (bhi - blo).max()), zoom=1.25)
     ax.view_init(*view)
     ax.set_axis_off()
     from matplotlib.cm import ScalarMappable
