@@ -382,9 +382,17 @@ def features(
     summary : str, optional
         Also write the summary as JSON to this file (atomically).
 
-    Returns the summary dict described in the module docstring.  Raises
-    :class:`geomkit.MeshError` only for problems with the batch as a whole (no
-    input, two inputs with the same output name, unwritable ``out_dir``).
+    Returns
+    -------
+    dict
+        The summary described in the module docstring.
+
+    Raises
+    ------
+    geomkit.MeshError
+        Only for problems with the batch as a whole: no input, two inputs with
+        the same output name, an output directory that cannot be created.
+        Failures of single files are in the summary.
     """
     t0 = time.perf_counter()
     paths = expand_inputs(inputs)
