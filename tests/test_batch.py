@@ -155,6 +155,10 @@ def test_cli_batch_exit_status_and_list_file(tmp_path, warm, capsys):
     assert main(["features", *paths, "-o", str(out), "--workers", "1", "--overwrite"]) == 2
     text = capsys.readouterr().out
     assert "2 ok, 0 skipped" in text and f"FAILED {paths[-1]}" in text
+    # one input and an output *file* name: the single-file command, not a directory
+    one = tmp_path / "one.npz"
+    assert main(["features", paths[0], "-o", str(one), "--overwrite", "-q"]) == 0
+    assert one.is_file()
 
 
 # -- one huge grid, in chunks -------------------------------------------------------

@@ -38,15 +38,20 @@ def add_batch_arguments(p):
 
 
 def wants_batch(a):
-    """Whether the parsed ``features`` arguments ask for a batch run."""
-    if len(a.inputs) > 1 or os.path.isdir(a.output) or a.output.endswith(("/", os.sep)):
-        return True
-    if any(x is not None for x in (a.workers, a.scheduler, a.summary, a.chunk_points)):
-        return True
-    if a.overwrite or os.environ.get("GEOMKIT_SCHEDULER"):
-        return True
+    """Whether the parsed ``features`` arguments ask for a batch run: several inputs,
+    a directory, a glob pattern, an ``@list``, an output directory, or a batch
+    option -- but never one input file with an output *file* name (``-o x.vts``)."""
     x = a.inputs[0]
-    return x.startswith("@") or os.path.isdir(x) or glob.has_magic(x)
+    single = len(a.inputs) == 1 and not (x.startswith("@") or os.path.isdir(x)
+                                         or glob.has_magic(x))
+    out_dir = os.path.isdir(a.output) or a.output.endswith(("/", os.sep))
+    ext = os.path.splitext(a.output)[1].lower().lstrip(".")
+    if single and not out_dir and ext in ("npz", "vtu", "vts", "parquet", "csv"):
+        return False
+    if not single or out_dir:
+        return True
+    return a.overwrite or any(v is not None for v in (a.workers, a.scheduler, a.summary,
+                                                       a.chunk_points))
 
 
 def run_batch(a):
