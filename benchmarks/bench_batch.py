@@ -6,9 +6,11 @@
 Part 1 (files/s on the same inputs, outputs recomputed each run):
 
 * ``serial loop``: :func:`geomkit.mesh.process_file` in a plain loop in this
-  process (the reference a batch tool must beat; no process start-up);
-* ``local pool, 1 / 2 workers``: :func:`geomkit.batch.features` (process start-up
-  included, as a user sees it);
+  process, numba using all cores inside each file (the reference a batch tool
+  must beat; no process start-up);
+* ``local pool, 1 / 2 workers``: :func:`geomkit.batch.features` with one numba
+  thread per worker, so that the scaling is that of the processes (process
+  start-up included, as a user sees it);
 * ``LocalCluster, 2 workers``: the same through ``dask.distributed`` (two worker
   processes, one thread each; cluster start-up not included).
 
@@ -88,8 +90,11 @@ def part1(args, tmp):
         return out
 
     rows.append(("serial loop (in-process)", serial(paths, fresh(), names)))
-    rows.append(("local pool, 1 worker", run_batch(paths, fresh(), names, workers=1)))
-    rows.append(("local pool, 2 workers", run_batch(paths, fresh(), names, workers=2)))
+    # one numba thread per worker: the scaling is that of the processes
+    rows.append(("local pool, 1 worker", run_batch(paths, fresh(), names, workers=1,
+                                                    threads=1)))
+    rows.append(("local pool, 2 workers", run_batch(paths, fresh(), names, workers=2,
+                                                     threads=1)))
     try:
         import distributed
     except ImportError:
@@ -98,10 +103,14 @@ def part1(args, tmp):
         import logging
 
         logging.getLogger("distributed").setLevel(logging.ERROR)
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      host="127.0.0.1", dashboard_address=":0") as c:
-            rows.append(("LocalCluster, 2 workers",
-                         run_batch(paths, fresh(), names, scheduler=c.scheduler_address)))
+        os.environ["NUMBA_NUM_THREADS"] = "1"  # inherited by the worker processes
+        try:
+            with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                          host="127.0.0.1", dashboard_address=":0") as c:
+                rows.append(("LocalCluster, 2 workers",
+                             run_batch(paths, fresh(), names, scheduler=c.scheduler_address)))
+        finally:
+            del os.environ["NUMBA_NUM_THREADS"]
     shutil.rmtree(os.path.join(tmp, "out"), ignore_errors=True)
     print(f"\n{'':28s} {'seconds':>9s} {'files/s':>9s} {'Mpoints/s':>10s}")
     for name, sec in rows:

@@ -247,7 +247,7 @@ def _context():
     return ctx
 
 
-def _run_local(tasks, work, workers, retries, on_done):
+def _run_local(tasks, work, workers, retries, on_done, threads=None):
     """Run ``work`` on each task in a pool of ``workers`` processes.
 
     A worker that dies (killed, out of memory, crashed) breaks the pool: it is
@@ -258,7 +258,7 @@ def _run_local(tasks, work, workers, retries, on_done):
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    threads = max(1, (os.cpu_count() or 1) // workers)
+    threads = threads or max(1, (os.cpu_count() or 1) // workers)
     todo = list(range(len(tasks)))[::-1]  # a stack, first input on top
     suspects = []
     deaths = [0] * len(tasks)
@@ -345,6 +345,7 @@ def features(
     method="jet",
     repair=False,
     workers=None,
+    threads=None,
     scheduler=None,
     overwrite=False,
     retries=2,
@@ -367,6 +368,8 @@ def features(
         As for :func:`geomkit.mesh.process_file` (``names`` are the features).
     workers : int, optional
         Local processes (default: the number of cores).  Ignored with ``scheduler``.
+    threads : int, optional
+        Numba threads of each local worker (default: cores // workers).
     scheduler : str or distributed.Client, optional
         Address of a Dask scheduler (``tcp://host:8786``); default the
         ``GEOMKIT_SCHEDULER`` environment variable, else the local pool.
@@ -440,7 +443,7 @@ def features(
     else:
         workers_used = max(1, int(workers or os.cpu_count() or 1))
         if sub:
-            _run_local(sub, work, min(workers_used, len(sub)), retries, on_sub)
+            _run_local(sub, work, min(workers_used, len(sub)), retries, on_sub, threads)
     for o in outs:  # nothing half-written stays behind
         cleanup_temporaries(o)
     out = _summary(results, time.perf_counter() - t0, workers_used, scheduler, out_dir)

@@ -24,6 +24,8 @@ def add_batch_arguments(p):
     g = p.add_argument_group("batch (several inputs, a directory, a glob or @list.txt)")
     g.add_argument("--workers", type=int, default=None,
                    help="local worker processes (default: the number of cores)")
+    g.add_argument("--threads", type=int, default=None,
+                   help="numba threads of each local worker (default: cores / workers)")
     g.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on this Dask scheduler instead (default: $GEOMKIT_SCHEDULER)")
     g.add_argument("--overwrite", action="store_true",
@@ -50,8 +52,8 @@ def wants_batch(a):
         return False
     if not single or out_dir:
         return True
-    return a.overwrite or any(v is not None for v in (a.workers, a.scheduler, a.summary,
-                                                       a.chunk_points))
+    return a.overwrite or any(v is not None for v in (a.workers, a.threads, a.scheduler,
+                                                       a.summary, a.chunk_points))
 
 
 def run_batch(a):
@@ -60,8 +62,8 @@ def run_batch(a):
 
     s = features(
         a.inputs, a.output, names=a.features, fmt=a.format or "npz", method=a.method,
-        repair=a.repair, workers=a.workers, scheduler=a.scheduler, overwrite=a.overwrite,
-        retries=a.retries,
+        repair=a.repair, workers=a.workers, threads=a.threads, scheduler=a.scheduler,
+        overwrite=a.overwrite, retries=a.retries,
         chunk_points=DEFAULT_CHUNK_POINTS if a.chunk_points is None else a.chunk_points,
         progress=False if a.quiet else None, summary=a.summary,
     )
