@@ -21,9 +21,12 @@ into the ``.npz`` (stored, zip64).  The peak resident memory is
     ``M0 + c * (j1 - j0 + 2 h) * ni``  bytes,
 
 with ``M0`` the interpreter with numpy/numba and the compiled kernels
-(~250 MB) and ``c`` about 1 kB per point for the default features (the slab,
-its 15-row jet, the kernel's ~40 intermediate rows, the feature rows);
-``benchmarks/bench_batch.py`` measures it.  Disk: the output twice, briefly.
+(~250 MB) and ``c`` the bytes per point of a slab (its coordinates, its
+15-row jet, the kernel's intermediate rows, the feature rows): measured by
+``benchmarks/bench_batch.py`` at 340-500 B for ``K, H, k1, k2, normal``
+(330 MB peak for a 10^7-point grid in chunks of 250 000 points, where the
+in-memory path needs ~440 B per point of the whole grid, ~4.6 GB); more
+features, more rows.  Disk: the output twice, briefly.
 """
 
 import io
