@@ -113,7 +113,7 @@ def _read_meshio(path, ext):
         m = meshio.read(path)
     except MeshError:
         raise
-    except Exception as e:  # meshio raises many kinds on malformed files
+    except (Exception, SystemExit) as e:  # meshio raises many kinds (even exits) on bad files
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise MeshError(f"{path}: cannot read as {ext} ({msg})") from None
     pts = np.asarray(m.points)
