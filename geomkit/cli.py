@@ -44,7 +44,9 @@ class Progress:
         k = int(width * self.done / self.total)
         bar = "#" * k + "-" * (width - k)
         dt = time.perf_counter() - self.t0
-        self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {dt:6.1f}s {note[:40]:40}")
+        self.stream.write(
+            f"\r{self.label} [{bar}] {self.done}/{self.total} {dt:6.1f}s {note[:40]:40}"
+        )
         if self.done >= self.total:
             self.stream.write("\n")
         self.stream.flush()
@@ -76,7 +78,7 @@ def _args_features(p):
 
 
 def _cmd_features(a):
-    from .mesh.features import process_file
+    from .mesh.extract import process_file
 
     many = len(a.inputs) > 1
     fmt = a.format

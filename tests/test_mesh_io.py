@@ -20,7 +20,7 @@ from geomkit.mesh import (
     write_plot3d,
 )
 from geomkit.mesh.demo import wing_grid
-from geomkit.mesh.vts import read_vts, write_vts
+from geomkit.mesh.vts import read_vts
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +159,7 @@ def test_quads_are_split_and_uv_becomes_the_chart(tmp_path):
     U, W = U.T.ravel(), W.T.ravel()
     P = np.stack([U, W, 0.3 * U * W], -1)
     tri = grid_triangles(n, n)
-    quads = np.concatenate([tri[: len(tri) // 2], tri[len(tri) // 2 :, 2:]], axis=1)[:, [0, 1, 2, 3]]
+    quads = np.column_stack([tri[: len(tri) // 2], tri[len(tri) // 2 :, 2]])  # (a b c) + (a c d)
     p = tmp_path / "q.vtu"
     meshio.write(p, meshio.Mesh(P, [("quad", quads)], point_data={"uv": np.stack([U, W], -1)}))
     s = read(p)
@@ -227,7 +227,8 @@ def test_write_refuses_input_bad_format_and_leaves_no_temp(tmp_path, monkeypatch
 
 # -- bad input ----------------------------------------------------------------------
 def _obj(path, V, F):
-    lines = [f"v {x:.17g} {y:.17g} {z:.17g}" for x, y, z in V] + [f"f {a + 1} {b + 1} {c + 1}" for a, b, c in F]
+    lines = [f"v {x:.17g} {y:.17g} {z:.17g}" for x, y, z in V]
+    lines += [f"f {a + 1} {b + 1} {c + 1}" for a, b, c in F]
     path.write_text("\n".join(lines) + "\n")
     return path
 

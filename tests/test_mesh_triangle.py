@@ -44,7 +44,7 @@ def test_sphere_jet_sign_and_accuracy(spheres):
 
 def test_jittered_sphere_converges_at_second_order(spheres):
     eK, eH, hs = [], [], []
-    for V, J, F, h in spheres:
+    for _, J, F, h in spheres:
         r = jet_fit(J, F)
         eK.append(np.abs(r["K"] - 1).max())
         eH.append(np.abs(r["H"] + 1).max())
@@ -62,7 +62,7 @@ def test_one_ring_does_not_converge_on_jittered_sphere(spheres):
 
 
 def test_gauss_bonnet_is_exact(spheres):
-    for V, J, F, h in spheres:
+    for _, J, F, _ in spheres:
         assert angle_defect(J, F).sum() == pytest.approx(4 * np.pi, abs=1e-9)
     P, F, uv, _ = torus(24, 12, jitter=0.3)
     assert abs(angle_defect(P, F).sum()) < 1e-9

@@ -458,8 +458,8 @@ def jet_fit(V, F, adj=None, where="", degree=3):
         "status": np.zeros(n, dtype=np.int8),
     }
     near = _near_boundary(ptr, nbr, boundary)
-    _jet_kernel(V, N0, ptr, nbr, boundary, near, int(degree), out["normal"], out["K"], out["H"], out["k1"],
-                out["k2"], out["d1"], out["d2"], out["status"], nb.get_num_threads())
+    _jet_kernel(V, N0, ptr, nbr, boundary, near, int(degree), out["normal"], out["K"], out["H"],
+                out["k1"], out["k2"], out["d1"], out["d2"], out["status"], nb.get_num_threads())
     bad = out["status"] == 2
     if bad.any():
         v = int(np.flatnonzero(bad)[0])
