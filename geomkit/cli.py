@@ -72,6 +72,11 @@ def _args_features(p):
                    help="output format (default: from the output extension, else npz)")
     p.add_argument("--method", choices=("jet", "one-ring"), default="jet",
                    help="triangle meshes: cubic jet fit (default) or one-ring estimators")
+    p.add_argument("--degree", type=int, choices=(3, 4), default=3,
+                   help="triangle meshes: degree of the jet fit (4: more accurate, slower)")
+    p.add_argument("--crease-angle", type=float, default=60.0, metavar="DEG",
+                   help="triangle meshes: cut edges sharper than this before fitting "
+                        "(default 60; 0 disables)")
     p.add_argument("--repair", action="store_true",
                    help="merge duplicate vertices, drop degenerate faces and isolated vertices")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
@@ -91,7 +96,7 @@ def _cmd_features(a):
         if os.path.splitext(out)[1] == "":
             out = f"{out}.{fmt}"
         s = process_file(inp, out, features=a.features, fmt=fmt, repair=a.repair,
-                         method=a.method)
+                         method=a.method, degree=a.degree, crease_angle=a.crease_angle)
         bar.step(os.path.basename(inp))
         if not a.quiet:
             rep = f", repaired {s['repaired']}" if s["repaired"] else ""

@@ -43,6 +43,7 @@ _LAZY = {
     "adjacency": "triangle",
     "vertex_normals": "triangle",
     "uv_jet": "triangle",
+    "split_creases": "triangle",
     "grid_jet": "structured",
     "read_plot3d": "plot3d",
     "write_plot3d": "plot3d",

@@ -650,3 +650,104 @@ def _fill_boundary(a, ptr, nbr, boundary):
                     c += 1
             if c:
                 a[v] = s / c
+
+
+@nb.njit(cache=True)
+def _find(parent, x):
+    r = x
+    while parent[r] != r:
+        r = parent[r]
+    while parent[x] != r:
+        nxt = parent[x]
+        parent[x] = r
+        x = nxt
+    return r
+
+
+@nb.njit(cache=True)
+def _crease_union(V, F, cos_max):
+    n, m = V.shape[0], F.shape[0]
+    # vertex -> faces (CSR)
+    cnt = np.zeros(n + 1, dtype=np.int64)
+    for f in range(m):
+        for k in range(3):
+            cnt[F[f, k] + 1] += 1
+    ptr = np.cumsum(cnt)
+    fill = ptr[:-1].copy()
+    vf = np.empty(ptr[n], dtype=np.int64)
+    for f in range(m):
+        for k in range(3):
+            vf[fill[F[f, k]]] = f
+            fill[F[f, k]] += 1
+    N = np.empty((m, 3))
+    for f in range(m):
+        i, j, k = F[f, 0], F[f, 1], F[f, 2]
+        ux, uy, uz = V[j, 0] - V[i, 0], V[j, 1] - V[i, 1], V[j, 2] - V[i, 2]
+        wx, wy, wz = V[k, 0] - V[i, 0], V[k, 1] - V[i, 1], V[k, 2] - V[i, 2]
+        cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
+        s = np.sqrt(cx * cx + cy * cy + cz * cz)
+        N[f, 0], N[f, 1], N[f, 2] = cx / s, cy / s, cz / s
+    # corners 3 f + k of one vertex are joined across every smooth manifold edge
+    parent = np.arange(3 * m)
+    creases = 0
+    for f in range(m):
+        for k in range(3):
+            a, b = F[f, k], F[f, (k + 1) % 3]
+            other, nother = -1, 0
+            for q in range(ptr[a], ptr[a + 1]):
+                g = vf[q]
+                if g != f and (F[g, 0] == b or F[g, 1] == b or F[g, 2] == b):
+                    other = g
+                    nother += 1
+            if nother != 1 or other < f:
+                continue  # boundary or non-manifold edge, or seen from the other face
+            if N[f, 0] * N[other, 0] + N[f, 1] * N[other, 1] + N[f, 2] * N[other, 2] < cos_max:
+                creases += 1
+                continue
+            for x in (a, b):
+                cf, cg = 3 * f, 3 * other
+                for kk in range(3):
+                    if F[f, kk] == x:
+                        cf += kk
+                    if F[other, kk] == x:
+                        cg += kk
+                rf, rg = _find(parent, cf), _find(parent, cg)
+                if rf != rg:
+                    parent[max(rf, rg)] = min(rf, rg)
+    for c in range(3 * m):
+        parent[c] = _find(parent, c)
+    return parent, creases
+
+
+def split_creases(V, F, angle=60.0):
+    """Cut a triangle mesh along its sharp edges, so that fits do not cross them.
+
+    An edge is sharp when the normals of its two faces differ by more than
+    ``angle`` degrees (a trailing edge, a fold).  Each vertex on a sharp edge
+    gets one copy per fan of faces between sharp edges, so the sharp edges
+    become boundaries (where :func:`jet_fit` uses one-sided quartic fits).
+
+    Returns ``(V2, F2, orig, first)``: the cut mesh, the original vertex of each
+    new one ``orig`` (n2,), and for each original vertex the new vertex whose
+    values it takes ``first`` (n,) -- the copy on one side of the crease.
+    ``orig`` is None when there is no sharp edge (the mesh is returned as is).
+
+    >>> import numpy as np
+    >>> V = np.array([[0., 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    >>> F = np.array([[0, 1, 2], [0, 3, 1]])   # two faces at a right angle
+    >>> V2, F2, orig, first = split_creases(V, F)
+    >>> len(V2), orig.tolist()
+    (6, [0, 1, 2, 0, 3, 1])
+    """
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    F = np.ascontiguousarray(F, dtype=np.int64)
+    if not angle:
+        return V, F, None, None
+    parent, creases = _crease_union(V, F, float(np.cos(np.radians(angle))))
+    if creases == 0:
+        return V, F, None, None
+    roots, new = np.unique(parent, return_inverse=True)
+    orig = F.ravel()[roots]
+    first = np.empty(len(V), dtype=np.int64)
+    first[orig[::-1]] = np.arange(len(roots))[::-1]  # the copy with the lowest corner
+    return V[orig], new.reshape(-1, 3).astype(np.int64), orig, first
