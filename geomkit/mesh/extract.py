@@ -154,8 +154,8 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
     from . import triangle as tri
     from .structured import jet_features, shape_tensor
 
-    V, F = surface.V, surface.F
-    adj = tri.adjacency(F, len(V))
+    V0, F0 = V, F = surface.V, surface.F
+    adj0 = adj = surface.adjacency
     if adj[3].any():
         v = int(np.flatnonzero(adj[3])[0])
         raise MeshError(f"{where}vertex {v} is on a non-manifold edge (more than two faces)")
@@ -164,14 +164,22 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
     chart = [x for x in names if x in CHART_FEATURES]
     back, uv = None, surface.uv
     if method == "jet" and crease_angle:
-        V2, F2, orig, back = tri.split_creases(V, F, crease_angle)
-        if back is not None:
+        V2, F2, orig = tri.split_creases(V, F, crease_angle)
+        if orig is not None:
+            back = np.arange(len(V0))  # vertices keep their indices; copies come after
             V, F = V2, F2
             adj = tri.adjacency(F, len(V))
             uv = None if uv is None else uv[orig]
     if inv:
         if method == "jet":
-            r = tri.jet_fit(V, F, adj, where, degree)
+            r = tri.jet_fit(V, F, adj, where, degree, strict=back is None)
+            if back is not None:
+                r = {k: v[back] for k, v in r.items()}
+                failed = r["status"] == 2
+                if failed.any():  # a fan cut too small to fit: fit those on the uncut mesh
+                    r2 = tri.jet_fit(V0, F0, adj0, where, degree, todo=failed)
+                    for k in r:
+                        r[k][failed] = r2[k][failed]
             if "S" in inv:
                 r["S"] = shape_tensor(r["k1"], r["k2"], r["d1"], r["d2"])
         elif method in ("one-ring", "one_ring"):
@@ -186,9 +194,9 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
         out.update({k: r[k] for k in inv})
     if chart:
         J = tri.uv_jet(V, F, uv, adj, where, degree)
+        if back is not None:
+            J = J[:, back]
         out.update(jet_features(J, chart, where))
-    if back is not None:
-        out = {k: v[back] for k, v in out.items()}
     return out
 
 
