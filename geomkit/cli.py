@@ -44,7 +44,9 @@ class Progress:
         k = int(width * self.done / self.total)
         bar = "#" * k + "-" * (width - k)
         dt = time.perf_counter() - self.t0
-        self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total} {dt:6.1f}s {note[:40]:40}")
+        self.stream.write(
+            f"\r{self.label} [{bar}] {self.done}/{self.total} {dt:6.1f}s {note[:40]:40}"
+        )
         if self.done >= self.total:
             self.stream.write("\n")
         self.stream.flush()
@@ -70,6 +72,11 @@ def _args_features(p):
                    help="output format (default: from the output extension, else npz)")
     p.add_argument("--method", choices=("jet", "one-ring"), default="jet",
                    help="triangle meshes: cubic jet fit (default) or one-ring estimators")
+    p.add_argument("--degree", type=int, choices=(3, 4), default=3,
+                   help="triangle meshes: degree of the jet fit (4: more accurate, slower)")
+    p.add_argument("--crease-angle", type=float, default=60.0, metavar="DEG",
+                   help="triangle meshes: cut edges sharper than this before fitting "
+                        "(default 60; 0 disables)")
     p.add_argument("--repair", action="store_true",
                    help="merge duplicate vertices, drop degenerate faces and isolated vertices")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
@@ -83,7 +90,7 @@ def _cmd_features(a):
 
     if wants_batch(a):
         return run_batch(a)
-    from .mesh.features import process_file
+    from .mesh.extract import process_file
 
     many = len(a.inputs) > 1
     fmt = a.format
@@ -96,7 +103,7 @@ def _cmd_features(a):
         if os.path.splitext(out)[1] == "":
             out = f"{out}.{fmt}"
         s = process_file(inp, out, features=a.features, fmt=fmt, repair=a.repair,
-                         method=a.method)
+                         method=a.method, degree=a.degree, crease_angle=a.crease_angle)
         bar.step(os.path.basename(inp))
         if not a.quiet:
             rep = f", repaired {s['repaired']}" if s["repaired"] else ""

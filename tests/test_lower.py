@@ -373,3 +373,22 @@ def test_second_process_loads_cached_kernel_without_recompiling(graph):
     assert os.stat(k.path).st_mtime_ns == mtime  # source not rewritten
     ref = k(x=np.array([0.3]), y=np.array([0.2]), a=1.0, b=1.0)["K"][0]
     assert info["K"] == ref
+
+
+def test_formula_split_into_parts_gives_the_same_values(graph, monkeypatch):
+    from geomkit.codegen import kernel as kmod
+
+    out, ins, pars, whole = graph
+    monkeypatch.setattr(kmod, "PART_OPS", 40)
+    split = gk.lower(out, ins, pars, name="graph_parts")
+    assert split.source.count("def _part") >= 3
+    X, Y = RNG.uniform(-2, 2, 25), RNG.uniform(-2, 2, 25)
+    a = whole(x=X, y=Y, a=0.7, b=1.9)
+    b = split(x=X, y=Y, a=0.7, b=1.9)
+    for name in whole.outputs:
+        np.testing.assert_array_equal(a[name], b[name])
+
+
+def test_point_function_evaluates_one_point(rational):
+    q, lg, w = rational.point(3.0, 4.0, 2.0)
+    assert (q, w) == (0.75, 2.0) and lg == pytest.approx(2 * np.log(3.0), rel=1e-15)

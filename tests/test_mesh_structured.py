@@ -214,3 +214,31 @@ def test_sphere_pole_is_a_singular_chart():
     X, *_ = sphere_grid(21, 41, theta=(0.0, np.pi / 2))
     with pytest.raises(MeshError, match="zero-length|singular"):
         features(StructuredSurface([X]), ["K"])
+
+
+def test_helicoid_and_ellipsoid_grids():
+    # helicoid (u cos v, u sin v, c v): K = -c^2/(c^2+u^2)^2, H = 0 (MATH 7.4 item 4)
+    c = 0.5
+    u = np.linspace(0.2, 1.2, 41)
+    v = np.linspace(0, 3, 61)
+    U, V = np.meshgrid(u, v, indexing="ij")
+    X = np.stack([U * np.cos(V), U * np.sin(V), c * V], -1)
+    f = feats(X, ["K", "H", "g"])
+    assert np.abs(f["K"] + c**2 / (c**2 + flat(U) ** 2) ** 2).max() < 1e-6
+    assert np.abs(f["H"]).max() < 1e-6
+    du, dv = u[1] - u[0], v[1] - v[0]
+    assert np.allclose(f["g"][:, 1, 1], (c**2 + flat(U) ** 2) * dv**2)  # E = 1, G = c^2 + u^2
+    assert np.allclose(f["g"][:, 0, 0], du**2)
+    # ellipsoid (a sin t cos p, b sin t sin p, c cos t), away from the poles
+    a, b, c = 1.0, 0.7, 0.5
+    t = np.linspace(0.3, np.pi - 0.3, 61)
+    p = np.linspace(0, 2 * np.pi, 121)
+    T, P = np.meshgrid(t, p, indexing="ij")
+    X = np.stack([a * np.sin(T) * np.cos(P), b * np.sin(T) * np.sin(P), c * np.cos(T)], -1)
+    X[:, -1] = X[:, 0]
+    f = feats(X, ["K", "H"])
+    x, y, z = flat(X).T
+    q = x**2 / a**4 + y**2 / b**4 + z**2 / c**4
+    assert np.abs(f["K"] - 1 / (a * b * c) ** 2 / q**2).max() < 1e-4
+    H = (x**2 + y**2 + z**2 - a**2 - b**2 - c**2) / (2 * (a * b * c) ** 2 * q**1.5)
+    assert np.abs(f["H"] - H).max() < 1e-4  # outward normal: H < 0, as for the sphere

@@ -44,7 +44,7 @@ def test_sphere_jet_sign_and_accuracy(spheres):
 
 def test_jittered_sphere_converges_at_second_order(spheres):
     eK, eH, hs = [], [], []
-    for V, J, F, h in spheres:
+    for _, J, F, h in spheres:
         r = jet_fit(J, F)
         eK.append(np.abs(r["K"] - 1).max())
         eH.append(np.abs(r["H"] + 1).max())
@@ -62,7 +62,7 @@ def test_one_ring_does_not_converge_on_jittered_sphere(spheres):
 
 
 def test_gauss_bonnet_is_exact(spheres):
-    for V, J, F, h in spheres:
+    for _, J, F, _ in spheres:
         assert angle_defect(J, F).sum() == pytest.approx(4 * np.pi, abs=1e-9)
     P, F, uv, _ = torus(24, 12, jitter=0.3)
     assert abs(angle_defect(P, F).sum()) < 1e-9
@@ -152,7 +152,7 @@ def test_wing_triangulation_matches_analytic_surface_away_from_trailing_edge(deg
     errs = []
     for ni, nj in ((129, 33), (257, 65)):
         V, F, s, t = wing_triangles(ni, nj, jitter=0.2, seed=ni)
-        r = jet_fit(V, F, degree=degree)
+        f = features(TriangleSurface(V, F), INV, degree=degree)
         _, Xs, Xt, Xss, Xst, Xtt = wing_jet(s, t)
         n = -np.cross(Xs, Xt)
         N = n / np.linalg.norm(n, axis=1)[:, None]
@@ -160,14 +160,42 @@ def test_wing_triangulation_matches_analytic_surface_away_from_trailing_edge(deg
         L, M, Nn = (Xss * N).sum(1), (Xst * N).sum(1), (Xtt * N).sum(1)
         D = E * G - Fm**2
         K, H = (L * Nn - M**2) / D, (E * Nn - 2 * Fm * M + G * L) / (2 * D)
-        # the trailing edge is a crease: the fit is not meant to cross it
-        away = s**2 < 0.8
-        errs.append([np.abs(r["K"] - K)[away].max() / np.abs(K).max(),
-                     np.abs(r["H"] - H)[away].max() / np.abs(H).max()])
-        assert (np.sum(r["normal"] * N, axis=1)[away] > 0.99).all()
+        # the trailing edge is a crease: leave out the vertices on it
+        away = s**2 < 1 - 1e-12
+        errs.append([np.abs(f["K"] - K)[away].max() / np.abs(K).max(),
+                     np.abs(f["H"] - H)[away].max() / np.abs(H).max()])
+        assert (np.sum(f["normal"] * N, axis=1)[away] > 0.99).all()
     errs = np.array(errs)
     assert errs[-1].max() < 2e-2, errs
     assert (np.log2(errs[0] / errs[1]) > 1.8).all(), errs
+
+
+def test_fits_do_not_cross_a_sharp_trailing_edge():
+    V, F, s, t = wing_triangles(129, 33, jitter=0.2)
+    _, Xs, Xt, *_ = wing_jet(s, t)
+    near_te = (s**2 > 0.9) & (s**2 < 1 - 1e-12)
+    cut = features(TriangleSurface(V, F), ["normal", "K"])
+    uncut = features(TriangleSurface(V, F), ["normal", "K"], crease_angle=None)
+    n = -np.cross(Xs, Xt)
+    N = n / np.linalg.norm(n, axis=1)[:, None]
+    assert (np.sum(cut["normal"] * N, axis=1)[near_te] > 0.999).all()
+    assert (np.sum(uncut["normal"] * N, axis=1)[near_te] < 0.99).any()
+    assert np.abs(uncut["K"][near_te]).max() > 100 * np.abs(cut["K"][near_te]).max()
+
+
+def test_split_creases_cuts_only_sharp_edges():
+    from geomkit.mesh.triangle import split_creases
+
+    V, F = icosphere(3)
+    assert split_creases(V, F)[2] is None  # smooth: nothing cut
+    # a cube: 12 sharp edges, each corner in three faces' fans -> 3 copies per corner
+    c = np.array([[x, y, z] for x in (0, 1) for y in (0, 1) for z in (0, 1)], float)
+    q = [[0, 1, 3, 2], [4, 6, 7, 5], [0, 4, 5, 1], [2, 3, 7, 6], [0, 2, 6, 4], [1, 5, 7, 3]]
+    Fc = np.array([[a, b, cc] for a, b, cc, d in q] + [[a, cc, d] for a, b, cc, d in q])
+    V2, F2, orig = split_creases(c, Fc)
+    assert len(V2) == 24 and np.bincount(orig).tolist() == [3] * 8
+    assert np.array_equal(orig[:8], np.arange(8)) and np.array_equal(V2, c[orig])
+    assert TriangleSurface(V2, F2).boundary_vertices.all()
 
 
 def test_rigid_motion_invariance_and_flip(spheres):

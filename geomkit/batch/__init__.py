@@ -150,7 +150,9 @@ def process_one(task):
     """Process one input; the function a pool or a Dask cluster runs.
 
     ``task`` is a dict with ``input``, ``output`` and optionally ``features``,
-    ``fmt``, ``method``, ``repair``, ``overwrite``, ``chunk_points``.  Never
+    ``fmt``, ``method``, ``repair``, ``overwrite``, ``chunk_points`` and
+    ``options`` (more keyword arguments of :func:`geomkit.mesh.process_file`,
+    e.g. ``degree``, ``crease_angle``).  Never
     raises for a bad input: returns a record with ``status`` ``'ok'``,
     ``'skipped'`` (complete output present) or ``'failed'`` (``reason``), and
     ``input``, ``output``, ``n_points``, ``seconds``, ``chunked``.
@@ -179,11 +181,11 @@ def process_one(task):
                                      chunk_points=limit, layout=layout)
                 rec["chunked"] = True
             else:
-                from ..mesh.features import process_file
+                from ..mesh.extract import process_file
 
                 r = process_file(inp, out, features=task.get("features"), fmt=fmt,
                                  repair=bool(task.get("repair")),
-                                 method=task.get("method", "jet"))
+                                 method=task.get("method", "jet"), **task.get("options", {}))
         rec["n_points"] = int(r["n_points"])
         rec["status"] = "ok"
     except GeomkitError as e:
@@ -222,7 +224,7 @@ class _Progress:
 
 
 # -- executors -----------------------------------------------------------------------
-_PRELOAD = ["geomkit.batch", "geomkit.mesh.io", "geomkit.mesh.features",
+_PRELOAD = ["geomkit.batch", "geomkit.mesh.io", "geomkit.mesh.extract",
             "geomkit.mesh.structured", "geomkit.mesh.triangle"]
 
 
@@ -353,6 +355,7 @@ def features(
     progress=None,
     summary=None,
     _work=None,
+    **options,
 ):
     """Compute features of many surface files, one output file per input.
 
@@ -384,6 +387,9 @@ def features(
         Progress bar on stderr (default: when stderr is a terminal).
     summary : str, optional
         Also write the summary as JSON to this file (atomically).
+    **options
+        Passed on to :func:`geomkit.mesh.process_file` (``degree``,
+        ``crease_angle`` for triangle meshes).
 
     Returns
     -------
@@ -412,7 +418,8 @@ def features(
         names = list(names)
     tasks = [{"input": p, "output": o, "features": names, "fmt": fmt, "method": method,
               "repair": bool(repair), "overwrite": bool(overwrite),
-              "chunk_points": int(chunk_points or 0)} for p, o in zip(paths, outs)]
+              "chunk_points": int(chunk_points or 0), "options": dict(options)}
+             for p, o in zip(paths, outs)]
     if scheduler is None:
         scheduler = os.environ.get("GEOMKIT_SCHEDULER") or None
     work = _work or process_one

@@ -223,7 +223,7 @@ def chunked_features(path, output, names=None, chunk_points=1_000_000, layout=No
     """
     import time
 
-    from ..mesh.features import _names
+    from ..mesh.extract import _names
     from ..mesh.io import _CONVENTIONS
     from ..mesh.structured import grid_jet, jet_features
 

@@ -416,6 +416,7 @@ def render(
     dtype,
     parallel,
     fastmath,
+    layout="point",
 ):
     """Module text of a kernel: ``kernel(n, X0.., p0.., O0..)`` loops ``i`` over ``range(n)``
     (``prange`` when ``parallel``), loads ``x_k = X_k[i]`` and stores ``O_k[i]``."""
@@ -483,10 +484,16 @@ def render(
     lines.append(f"\n@njit(parallel={bool(parallel)}, {opts})")
     lines.append(f"def kernel({sig}):")
     lines.append(f"    for i in {loop}(n):")
-    call = ", ".join([f"X{k}[i]" for k in range(nin)] + [f"p{k}" for k in range(npar)])
-    lines.append(f"        y = point({call})")
-    for k in range(nout):
-        lines.append(f"        O{k}[i] = y[{k}]  # {output_names[k]!r}")
+    if layout == "inline" and len(parts) == 1:
+        lines.extend(f"        x{k} = X{k}[i]" for k in range(nin))
+        lines.extend("\n".join("    " + ln for ln in t.split("\n")) for t in body)
+        for k in range(nout):
+            lines.append(f"        O{k}[i] = {vals[k]}  # {output_names[k]!r}")
+    else:
+        call = ", ".join([f"X{k}[i]" for k in range(nin)] + [f"p{k}" for k in range(npar)])
+        lines.append(f"        y = point({call})")
+        for k in range(nout):
+            lines.append(f"        O{k}[i] = y[{k}]  # {output_names[k]!r}")
 
     head = _HEADER.format(
         name=name,

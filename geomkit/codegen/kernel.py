@@ -14,9 +14,16 @@ __all__ = ["lower", "Kernel"]
 
 _DTYPES = ("float64", "float32")
 _TARGETS = ("cpu",)
-# operation budget of one compiled part; LLVM time grows faster than linearly
-# with function size, so large formulas are cut into parts of about this size
-PART_OPS = 4000
+# Operation budget of one compiled part of ``point``.  numba's compile time grows
+# faster than linearly with the size of one function (Kerr Riemann, ~2300 ops
+# after CSE: ~3 s; four times as large: ~43 s in one function, ~31 s in parts of
+# 3000 ops), while passing live values between parts costs some run time; so only
+# formulas larger than Kerr's are split.
+PART_OPS = 3000
+# 'point': the prange loop calls one @njit function holding the formula;
+# 'inline': the formula sits in the prange body (naive; kept for the benchmark,
+# numba's parallel passes make it compile several times slower)
+_LAYOUT = "point"
 
 _memo = {}  # key -> Kernel, for this process
 _lock = threading.Lock()
@@ -142,6 +149,7 @@ def lower(
             str(bool(parallel)),
             str(bool(fastmath)),
             str(PART_OPS),
+            _LAYOUT,
             *(_gen.fingerprint([s]) for s in ins),
             "|params|",
             *(_gen.fingerprint([p]) for p in pars),
@@ -212,6 +220,7 @@ def _generate(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath)
         dtype=dtype,
         parallel=parallel,
         fastmath=fastmath,
+        layout=_LAYOUT,
     )
 
 
@@ -266,6 +275,16 @@ class Kernel:
     def source(self):
         with open(self.path, encoding="utf-8") as f:
             return f.read()
+
+    @property
+    def point(self):
+        """The compiled scalar function ``point(*inputs, *params) -> tuple of outputs``.
+
+        A numba ``@njit`` dispatcher: call it from your own numba code to evaluate
+        the formula at one point inside another loop (arguments in the order of
+        ``inputs`` then ``params``, results in the order of ``outputs``).
+        """
+        return self._module.point
 
     @property
     def signature(self):

@@ -11,7 +11,7 @@
 * :class:`TriangleSurface`, :class:`StructuredSurface` -- containers that check
   and repair themselves (:mod:`geomkit.mesh.surface`);
 * :func:`features` -- per-point normal, K, H, k1, k2, directions, and in a
-  chart g, dg, Gamma, b, R1212 (:mod:`geomkit.mesh.features`);
+  chart g, dg, Gamma, b, R1212 (:mod:`geomkit.mesh.extract`);
 * :func:`process_file` -- read, compute, write one file (the batch work unit);
 * :func:`jet_fit`, :func:`one_ring`, :func:`angle_defect`, :func:`adjacency`,
   :func:`vertex_normals` -- array functions on ``(V, F)`` (:mod:`geomkit.mesh.triangle`);
@@ -31,18 +31,19 @@ _LAZY = {
     "TriangleSurface": "surface",
     "StructuredSurface": "surface",
     "Problem": "surface",
-    "features": "features",
-    "process_file": "features",
-    "FEATURES": "features",
-    "FEATURE_SHAPES": "features",
-    "INVARIANT_FEATURES": "features",
-    "CHART_FEATURES": "features",
+    "features": "extract",
+    "process_file": "extract",
+    "FEATURES": "extract",
+    "FEATURE_SHAPES": "extract",
+    "INVARIANT_FEATURES": "extract",
+    "CHART_FEATURES": "extract",
     "jet_fit": "triangle",
     "one_ring": "triangle",
     "angle_defect": "triangle",
     "adjacency": "triangle",
     "vertex_normals": "triangle",
     "uv_jet": "triangle",
+    "split_creases": "triangle",
     "grid_jet": "structured",
     "read_plot3d": "plot3d",
     "write_plot3d": "plot3d",

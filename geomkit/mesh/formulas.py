@@ -86,7 +86,7 @@ def surface_expressions():
     return out, syms
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def surface_kernel():
     """The kernel of :func:`surface_expressions`, lowered by :func:`geomkit.lower`
     (generated once, then loaded from the on-disk cache).

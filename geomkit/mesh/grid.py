@@ -120,7 +120,8 @@ def line_topology(X, axis):
 
     See :func:`stencils` for the meaning of ``periodic``.  ``cuts`` are the
     interior crease indices, where at least half of the grid lines turn by more
-    than ``CREASE_DEG`` degrees and by more than twice the neighbouring angles.
+    than ``CREASE_DEG`` degrees and by more than three times the neighbouring angles
+    (an under-resolved smooth leading edge turns sharply too, but so do its neighbours).
     """
     Y = np.moveaxis(X, axis, 0)  # (n, m, 3)
     n = Y.shape[0]
@@ -130,7 +131,7 @@ def line_topology(X, axis):
         ang = _turning(Y, 0)  # (n-2, m)
         pad = np.pad(ang, ((1, 1), (0, 0)), constant_values=0.0)
         neigh = np.maximum(pad[:-2], pad[2:])
-        crease = (ang > CREASE_DEG) & (ang > 2.0 * neigh)
+        crease = (ang > CREASE_DEG) & (ang > 3.0 * neigh)
         cuts = [int(i) + 1 for i in np.flatnonzero(crease.mean(axis=1) >= 0.5)]
     periodic = 0
     if n >= 6:

@@ -19,6 +19,7 @@ import itertools
 import json
 import os
 import tempfile
+import warnings
 
 import numpy as np
 
@@ -37,7 +38,7 @@ _FEATURE_SHAPES = None
 def _shapes():
     global _FEATURE_SHAPES
     if _FEATURE_SHAPES is None:
-        from .features import FEATURE_SHAPES
+        from .extract import FEATURE_SHAPES
 
         _FEATURE_SHAPES = FEATURE_SHAPES
     return _FEATURE_SHAPES
@@ -98,8 +99,9 @@ def read(path, repair=False):
 
 def _read_meshio(path, ext):
     meshio = _meshio()
-    from meshio._helpers import _filetypes_from_path
     from pathlib import Path
+
+    from meshio._helpers import _filetypes_from_path
 
     try:
         _filetypes_from_path(Path(path))
@@ -110,10 +112,10 @@ def _read_meshio(path, ext):
             "(.vtk .vtu .stl .obj .ply .off .msh ...)"
         ) from None
     try:
-        m = meshio.read(path)
-    except MeshError:
-        raise
-    except Exception as e:  # meshio raises many kinds on malformed files
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # meshio's format sniffing warns on valid files
+            m = meshio.read(path)
+    except (Exception, SystemExit) as e:  # meshio raises many kinds (even exits) on bad files
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise MeshError(f"{path}: cannot read as {ext} ({msg})") from None
     pts = np.asarray(m.points)

@@ -184,29 +184,28 @@ class TriangleSurface:
             return _readonly(N / np.linalg.norm(N, axis=1)[:, None])
 
     @cached_property
-    def edges(self):
-        """Undirected edges ``(e, 2)`` int64 (sorted pairs) and the number of faces on each."""
-        F = self.F
-        e = np.concatenate([F[:, [0, 1]], F[:, [1, 2]], F[:, [2, 0]]])
-        e.sort(axis=1)
-        n = max(self.n_vertices, 1)
-        key = e[:, 0] * n + e[:, 1]
-        key, counts = np.unique(key, return_counts=True)
-        return np.column_stack([key // n, key % n]), counts
+    def adjacency(self):
+        """Vertex adjacency ``(ptr, nbr, boundary, nonmanifold)``, see
+        :func:`geomkit.mesh.triangle.adjacency` (needs valid face indices)."""
+        from .triangle import adjacency
 
-    @cached_property
+        return adjacency(self.F, self.n_vertices)
+
+    @property
     def boundary_vertices(self):
         """Boolean mask (n,) of vertices on a boundary edge (an edge with one face)."""
-        e, counts = self.edges
-        mask = np.zeros(self.n_vertices, dtype=bool)
-        mask[e[counts == 1].ravel()] = True
-        return _readonly(mask)
+        return self.adjacency[2]
+
+    @property
+    def n_edges(self):
+        """Number of distinct edges."""
+        return len(self.adjacency[1]) // 2
 
     @cached_property
     def euler_characteristic(self):
         """``V - E + F`` (vertices used by faces only)."""
-        used = np.unique(self.F).size
-        return int(used - len(self.edges[0]) + self.n_faces)
+        used = int((np.bincount(self.F.ravel(), minlength=self.n_vertices) > 0).sum())
+        return int(used - self.n_edges + self.n_faces)
 
     # -- checks ---------------------------------------------------------------
     def problems(self):
@@ -274,9 +273,13 @@ class TriangleSurface:
                     True,
                 )
             )
-        e, counts = self.edges
-        nm = np.flatnonzero(counts > 2)
-        if nm.size:
+        nmv = self.adjacency[3]
+        if nmv.any():
+            # name the edges: count faces per edge among the faces at those vertices
+            Fs = F[nmv[F].any(axis=1)]
+            e = np.sort(np.concatenate([Fs[:, [0, 1]], Fs[:, [1, 2]], Fs[:, [2, 0]]]), axis=1)
+            e, counts = np.unique(e, axis=0, return_counts=True)
+            nm = np.flatnonzero(counts > 2)
             out.append(
                 Problem(
                     "non_manifold_edge",
@@ -289,16 +292,10 @@ class TriangleSurface:
         return out
 
     def _problems_degenerate(self):
+        from .triangle import degenerate_faces
+
         F = self.F
-        rep = (F[:, 0] == F[:, 1]) | (F[:, 1] == F[:, 2]) | (F[:, 0] == F[:, 2])
-        V = self.V
-        with np.errstate(invalid="ignore"):
-            lmax2 = np.max(
-                [((V[F[:, a]] - V[F[:, b]]) ** 2).sum(1) for a, b in ((0, 1), (1, 2), (2, 0))],
-                axis=0,
-            )
-            flat = 2 * self.face_areas <= 1e-12 * lmax2
-        bad = np.flatnonzero(rep | (flat & np.isfinite(lmax2)))
+        bad = np.flatnonzero(degenerate_faces(self.V, F))
         if not bad.size:
             return []
         return [
@@ -342,20 +339,10 @@ class TriangleSurface:
                 k = int((rep != np.arange(n)).sum())
                 F = rep[F]
                 report["merged_duplicate_vertices"] = k
-            tmp = TriangleSurface(V, F, source=self.source)
-            probs = tmp._problems_degenerate()
-            if probs:
-                rep_f = (F[:, 0] == F[:, 1]) | (F[:, 1] == F[:, 2]) | (F[:, 0] == F[:, 2])
-                with np.errstate(invalid="ignore"):
-                    l2 = np.max(
-                        [
-                            ((V[F[:, a]] - V[F[:, b]]) ** 2).sum(1)
-                            for a, b in ((0, 1), (1, 2), (2, 0))
-                        ],
-                        axis=0,
-                    )
-                    flat = 2 * tmp.face_areas <= 1e-12 * l2
-                drop = rep_f | (flat & np.isfinite(l2))
+            from .triangle import degenerate_faces
+
+            drop = degenerate_faces(V, F)
+            if drop.any():
                 report["removed_degenerate_faces"] = int(drop.sum())
                 F = F[~drop]
             used = np.bincount(F.ravel(), minlength=n) > 0

@@ -299,7 +299,8 @@ def _weight(rr):
 
 
 @nb.njit(parallel=True, cache=True)
-def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, normal, K, H, k1, k2, d1, d2, status, T):
+def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, todo, normal, K, H, k1, k2, d1, d2,
+                status, T):
     n = V.shape[0]
     chunk = (n + T - 1) // T
     for t in nb.prange(T):
@@ -313,6 +314,8 @@ def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, normal, K, H, k1, k2, d
         r = np.empty((14, 1))
         phi = np.empty(14)
         for v in range(t * chunk, min(n, (t + 1) * chunk)):
+            if not todo[v]:
+                continue
             nx, ny, nz = N0[v, 0], N0[v, 1], N0[v, 2]
             # tangent frame (t1, t2, n0), right-handed
             if abs(nx) < 0.6:
@@ -417,7 +420,7 @@ def _checked_normals(V, F, where=""):
         )
     return N0
 
-def jet_fit(V, F, adj=None, where="", degree=3):
+def jet_fit(V, F, adj=None, where="", degree=3, todo=None, strict=True):
     """Per-vertex curvature by a cubic jet fit (see the module docstring).
 
     Parameters
@@ -430,13 +433,17 @@ def jet_fit(V, F, adj=None, where="", degree=3):
         Degree of the jet inside the surface; near the boundary it is always 4
         (one-sided neighbourhoods).  4 is more accurate on coarse meshes and
         about twice as slow.
+    todo : (n,) bool, optional
+        Fit only these vertices (the others' rows are left uninitialised).
+    strict : bool
+        Raise when a vertex cannot be fitted (else its ``status`` is 2).
 
     Returns
     -------
     dict with ``normal`` (n, 3), ``K``, ``H``, ``k1``, ``k2`` (n,), ``d1``,
-    ``d2`` (n, 3), and ``status`` (n,) int8: 0 cubic fit, 1 quadratic fit
-    (too few neighbours).  Raises :class:`geomkit.MeshError` when a vertex has
-    no usable neighbourhood.
+    ``d2`` (n, 3), and ``status`` (n,) int8: 0 cubic or quartic fit, 1
+    quadratic fit (too few neighbours), 2 no fit.  Raises
+    :class:`geomkit.MeshError` when a vertex has no usable neighbourhood (if ``strict``).
     """
     if degree not in (3, 4):
         raise MeshError(f"jet degree must be 3 or 4, got {degree!r}")
@@ -458,10 +465,12 @@ def jet_fit(V, F, adj=None, where="", degree=3):
         "status": np.zeros(n, dtype=np.int8),
     }
     near = _near_boundary(ptr, nbr, boundary)
-    _jet_kernel(V, N0, ptr, nbr, boundary, near, int(degree), out["normal"], out["K"], out["H"], out["k1"],
-                out["k2"], out["d1"], out["d2"], out["status"], nb.get_num_threads())
-    bad = out["status"] == 2
-    if bad.any():
+    todo = np.ones(n, dtype=np.bool_) if todo is None else np.ascontiguousarray(todo, bool)
+    _jet_kernel(V, N0, ptr, nbr, boundary, near, int(degree), todo, out["normal"], out["K"],
+                out["H"], out["k1"], out["k2"], out["d1"], out["d2"], out["status"],
+                nb.get_num_threads())
+    bad = (out["status"] == 2) & todo
+    if strict and bad.any():
         v = int(np.flatnonzero(bad)[0])
         raise MeshError(
             f"{where}no jet fit at vertex {v}: its neighbourhood has too few vertices or "
@@ -650,3 +659,206 @@ def _fill_boundary(a, ptr, nbr, boundary):
                     c += 1
             if c:
                 a[v] = s / c
+
+
+@nb.njit(cache=True)
+def _vertex_faces(F, n):
+    cnt = np.zeros(n + 1, dtype=np.int64)
+    for f in range(F.shape[0]):
+        for k in range(3):
+            cnt[F[f, k] + 1] += 1
+    ptr = np.cumsum(cnt)
+    fill = ptr[:-1].copy()
+    vf = np.empty(ptr[n], dtype=np.int64)
+    nxt = np.empty(ptr[n], dtype=np.int64)  # the corner's next and previous vertex,
+    prv = np.empty(ptr[n], dtype=np.int64)  # stored with it to scan a fan contiguously
+    for f in range(F.shape[0]):
+        for k in range(3):
+            v = F[f, k]
+            vf[fill[v]] = f
+            nxt[fill[v]] = F[f, (k + 1) % 3]
+            prv[fill[v]] = F[f, (k + 2) % 3]
+            fill[v] += 1
+    return ptr, vf, nxt, prv
+
+
+@nb.njit(parallel=True, cache=True)
+def _face_normals(V, F, N):
+    for f in nb.prange(F.shape[0]):
+        i, j, k = F[f, 0], F[f, 1], F[f, 2]
+        ux, uy, uz = V[j, 0] - V[i, 0], V[j, 1] - V[i, 1], V[j, 2] - V[i, 2]
+        wx, wy, wz = V[k, 0] - V[i, 0], V[k, 1] - V[i, 1], V[k, 2] - V[i, 2]
+        cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
+        s = np.sqrt(cx * cx + cy * cy + cz * cz)
+        N[f, 0], N[f, 1], N[f, 2] = cx / s, cy / s, cz / s
+
+
+@nb.njit(parallel=True, cache=True)
+def _crease_candidates(F, Nf, Nv, cos_half, cand):
+    # a face on a sharp edge is more than half the edge's angle away from the
+    # normal at one of its corners; smooth meshes have no such face
+    for f in nb.prange(F.shape[0]):
+        for k in range(3):
+            v = F[f, k]
+            if Nf[f, 0] * Nv[v, 0] + Nf[f, 1] * Nv[v, 1] + Nf[f, 2] * Nv[v, 2] < cos_half:
+                cand[f] = True
+
+
+@nb.njit(cache=True)
+def _across(f, a, b, ptr, vf, nxt, prv):
+    """The face other than f on edge (a, b), or -1 (boundary or non-manifold)."""
+    other, nother = -1, 0
+    for q in range(ptr[a], ptr[a + 1]):
+        if (prv[q] == b or nxt[q] == b) and vf[q] != f:
+            other = vf[q]
+            nother += 1
+    return other if nother == 1 else -1
+
+
+@nb.njit(cache=True)
+def _nsharp(f, F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+    if memo[f] < 0:
+        c = 0
+        for k in range(3):
+            g = _across(f, F[f, k], F[f, (k + 1) % 3], ptr, vf, nxt, prv)
+            if g >= 0 and Nf[f, 0] * Nf[g, 0] + Nf[f, 1] * Nf[g, 1] + Nf[f, 2] * Nf[g, 2] < cos_max:
+                c += 1
+        memo[f] = c
+    return memo[f]
+
+
+@nb.njit(cache=True)
+def _is_crease(f, g, F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+    # sharp, and neither face a fold-over (a flipped sliver is sharp on all three edges)
+    if Nf[f, 0] * Nf[g, 0] + Nf[f, 1] * Nf[g, 1] + Nf[f, 2] * Nf[g, 2] >= cos_max:
+        return False
+    return (_nsharp(f, F, Nf, ptr, vf, nxt, prv, cos_max, memo) < 3
+            and _nsharp(g, F, Nf, ptr, vf, nxt, prv, cos_max, memo) < 3)
+
+
+@nb.njit(cache=True)
+def _cut(F, Nf, cand, ptr, vf, nxt, prv, cos_max, n):
+    """New vertex of each corner (m, 3): a vertex keeps its index for the fan of
+    its first face, further fans between creases get new indices n, n+1, ...;
+    returns also the original vertex of each new one."""
+    m = F.shape[0]
+    memo = -np.ones(m, dtype=np.int64)
+    split = np.zeros(n, dtype=np.bool_)
+    for f in range(m):
+        if cand[f]:
+            for k in range(3):
+                a, b = F[f, k], F[f, (k + 1) % 3]
+                g = _across(f, a, b, ptr, vf, nxt, prv)
+                if g >= 0 and _is_crease(f, g, F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+                    split[a] = True
+                    split[b] = True
+    corner = F.copy()
+    nextra = 0
+    extra = np.empty(n, dtype=np.int64)
+    for v in range(n):
+        if not split[v]:
+            continue
+        lo, hi = ptr[v], ptr[v + 1]
+        comp = np.arange(hi - lo)
+        for q in range(lo, hi):  # join the fan across smooth edges (v, nxt[q])
+            w = nxt[q]
+            for r in range(lo, hi):
+                if r != q and (prv[r] == w or nxt[r] == w):
+                    if not _is_crease(vf[q], vf[r], F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+                        x, y = q - lo, r - lo
+                        while comp[x] != x:
+                            x = comp[x]
+                        while comp[y] != y:
+                            y = comp[y]
+                        if x != y:
+                            comp[max(x, y)] = min(x, y)
+        ids = -np.ones(hi - lo, dtype=np.int64)
+        for q in range(lo, hi):
+            x = q - lo
+            while comp[x] != x:
+                x = comp[x]
+            if ids[x] < 0:
+                if x == 0:
+                    ids[x] = v
+                else:
+                    if nextra == extra.shape[0]:
+                        grown = np.empty(2 * nextra + 1, dtype=np.int64)
+                        grown[:nextra] = extra[:nextra]
+                        extra = grown
+                    ids[x] = n + nextra
+                    extra[nextra] = v
+                    nextra += 1
+            f = vf[q]
+            for k in range(3):
+                if F[f, k] == v:
+                    corner[f, k] = ids[x]
+    return corner, extra[:nextra].copy()
+
+
+def split_creases(V, F, angle=60.0, normals=None):
+    """Cut a triangle mesh along its sharp edges, so that fits do not cross them.
+
+    An edge is sharp when the normals of its two faces differ by more than
+    ``angle`` degrees (a trailing edge, a fold), unless one of the faces is sharp
+    on all three edges (a flipped sliver, not a crease).  Each vertex on a sharp
+    edge gets one copy per fan of faces between sharp edges, so the sharp edges
+    become boundaries (where :func:`jet_fit` uses one-sided quartic fits).
+    Vertices keep their indices (the copy for the fan of their first face);
+    further copies are appended.
+
+    Returns ``(V2, F2, orig)``: the cut mesh and the original vertex of each new
+    one, ``orig`` (n2,) with ``orig[:n] = arange(n)``; ``orig`` is None when
+    there is no sharp edge (the mesh is returned as is).  ``normals`` may pass
+    the area-weighted vertex normals when already computed.
+
+    >>> import numpy as np
+    >>> V = np.array([[0., 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    >>> F = np.array([[0, 1, 2], [0, 3, 1]])   # two faces at a right angle
+    >>> V2, F2, orig = split_creases(V, F)
+    >>> orig.tolist(), F2.tolist()
+    ([0, 1, 2, 3, 0, 1], [[0, 1, 2], [4, 3, 5]])
+    """
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    F = np.ascontiguousarray(F, dtype=np.int64)
+    if not angle:
+        return V, F, None
+    n, m = len(V), len(F)
+    Nf = np.empty((m, 3))
+    _face_normals(V, F, Nf)
+    Nv = vertex_normals(V, F) if normals is None else normals
+    cand = np.zeros(m, dtype=np.bool_)
+    _crease_candidates(F, Nf, Nv, float(np.cos(np.radians(angle / 2))), cand)
+    if not cand.any():
+        return V, F, None
+    ptr, vf, nxt, prv = _vertex_faces(F, n)
+    corner, extra = _cut(F, Nf, cand, ptr, vf, nxt, prv, float(np.cos(np.radians(angle))), n)
+    if not len(extra):
+        return V, F, None
+    orig = np.concatenate([np.arange(n), extra])
+    return V[orig], corner, orig
+
+
+@nb.njit(parallel=True, cache=True)
+def _degenerate_kernel(V, F, out):
+    for f in nb.prange(F.shape[0]):
+        i, j, k = F[f, 0], F[f, 1], F[f, 2]
+        if i == j or j == k or i == k:
+            out[f] = True
+            continue
+        ux, uy, uz = V[j, 0] - V[i, 0], V[j, 1] - V[i, 1], V[j, 2] - V[i, 2]
+        wx, wy, wz = V[k, 0] - V[i, 0], V[k, 1] - V[i, 1], V[k, 2] - V[i, 2]
+        cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
+        vx, vy, vz = V[k, 0] - V[j, 0], V[k, 1] - V[j, 1], V[k, 2] - V[j, 2]
+        l2 = max(ux * ux + uy * uy + uz * uz, max(wx * wx + wy * wy + wz * wz,
+                                                   vx * vx + vy * vy + vz * vz))
+        # zero area: |cross| = 2 area <= 1e-12 * longest edge^2 (NaN rows are not flagged)
+        out[f] = np.sqrt(cx * cx + cy * cy + cz * cz) <= 1e-12 * l2
+
+
+def degenerate_faces(V, F):
+    """Mask (m,) of faces with a repeated vertex or zero area (relative to their
+    longest edge)."""
+    out = np.zeros(len(F), dtype=np.bool_)
+    _degenerate_kernel(np.ascontiguousarray(V, dtype=np.float64),
+                       np.ascontiguousarray(F, dtype=np.int64), out)
+    return out

@@ -87,7 +87,7 @@ def _names(names, surface):
     return names
 
 
-def features(surface, names=None, method="jet", degree=3):
+def features(surface, names=None, method="jet", degree=3, crease_angle=60.0):
     """Geometric features of a surface, one row per point.
 
     Parameters
@@ -104,6 +104,11 @@ def features(surface, names=None, method="jet", degree=3):
     degree : {3, 4}
         Triangle meshes: degree of the jet fit inside the surface (4 near the
         boundary in any case); 4 is more accurate on coarse meshes, slower.
+    crease_angle : float or None
+        Triangle meshes, jet fits: edges whose faces' normals differ by more
+        than this many degrees (a sharp trailing edge) are cut before fitting,
+        so no fit crosses them; a vertex on such an edge takes the values of
+        one side.  None or 0 disables.
 
     Returns
     -------
@@ -132,7 +137,7 @@ def features(surface, names=None, method="jet", degree=3):
 
         out = structured_features(surface, names)
     else:
-        out = _triangle_features(surface, names, method, where, degree)
+        out = _triangle_features(surface, names, method, where, degree, crease_angle)
     out = {k: np.ascontiguousarray(out[k], dtype=np.float64) for k in names}
     for k, v in out.items():
         bad = ~np.isfinite(v.reshape(len(v), -1)).all(axis=1)
@@ -145,20 +150,36 @@ def features(surface, names=None, method="jet", degree=3):
     return out
 
 
-def _triangle_features(surface, names, method, where, degree):
+def _triangle_features(surface, names, method, where, degree, crease_angle):
     from . import triangle as tri
     from .structured import jet_features, shape_tensor
 
-    V, F = surface.V, surface.F
-    adj = tri.adjacency(F, len(V))
+    V0, F0 = V, F = surface.V, surface.F
+    adj0 = adj = surface.adjacency
     if adj[3].any():
         v = int(np.flatnonzero(adj[3])[0])
         raise MeshError(f"{where}vertex {v} is on a non-manifold edge (more than two faces)")
     out = {}
     inv = [x for x in names if x in INVARIANT_FEATURES]
+    chart = [x for x in names if x in CHART_FEATURES]
+    back, uv = None, surface.uv
+    if method == "jet" and crease_angle:
+        V2, F2, orig = tri.split_creases(V, F, crease_angle)
+        if orig is not None:
+            back = np.arange(len(V0))  # vertices keep their indices; copies come after
+            V, F = V2, F2
+            adj = tri.adjacency(F, len(V))
+            uv = None if uv is None else uv[orig]
     if inv:
         if method == "jet":
-            r = tri.jet_fit(V, F, adj, where, degree)
+            r = tri.jet_fit(V, F, adj, where, degree, strict=back is None)
+            if back is not None:
+                r = {k: v[back] for k, v in r.items()}
+                failed = r["status"] == 2
+                if failed.any():  # a fan cut too small to fit: fit those on the uncut mesh
+                    r2 = tri.jet_fit(V0, F0, adj0, where, degree, todo=failed)
+                    for k in r:
+                        r[k][failed] = r2[k][failed]
             if "S" in inv:
                 r["S"] = shape_tensor(r["k1"], r["k2"], r["d1"], r["d2"])
         elif method in ("one-ring", "one_ring"):
@@ -171,15 +192,23 @@ def _triangle_features(surface, names, method, where, degree):
         else:
             raise MeshError(f"unknown method {method!r}; use 'jet' or 'one-ring'")
         out.update({k: r[k] for k in inv})
-    chart = [x for x in names if x in CHART_FEATURES]
     if chart:
-        J = tri.uv_jet(V, F, surface.uv, adj, where, degree)
+        J = tri.uv_jet(V, F, uv, adj, where, degree)
+        if back is not None:
+            J = J[:, back]
         out.update(jet_features(J, chart, where))
     return out
 
 
 def process_file(
-    input_path, output_path, features=None, fmt=None, repair=False, method="jet", degree=3
+    input_path,
+    output_path,
+    features=None,
+    fmt=None,
+    repair=False,
+    method="jet",
+    degree=3,
+    crease_angle=60.0,
 ):
     """Read one surface file, compute its features, write them; the unit of batch work.
 
@@ -192,7 +221,9 @@ def process_file(
 
     t0 = time.perf_counter()
     surface = read(input_path, repair=repair)
-    feats = globals()["features"](surface, features, method=method, degree=degree)
+    feats = globals()["features"](
+        surface, features, method=method, degree=degree, crease_angle=crease_angle
+    )
     out = write(output_path, surface, feats, fmt=fmt)
     return {
         "input": os.fspath(input_path),
