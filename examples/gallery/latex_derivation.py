@@ -36,8 +36,17 @@ def simplify(e):
 out, _ = surface_expressions()
 E, F, G = (simplify(out[k]) for k in ("E", "F", "G"))
 L, M, N = (simplify(out[k]) for k in ("L", "M", "N"))
-K_kernel = simplify(out["K"])
-H_kernel = simplify(out["H"])
+# the kernel's K and H are these rational functions of the fundamental forms, so they
+# are evaluated on the simplified forms (cheaper than simplifying the whole expressions)
+e, f, g, l, m, n = sp.symbols("E F G L M N")
+forms = {out[k]: s for k, s in zip("EFGLMN", (e, f, g, l, m, n))}
+forms[2 * out["F"]] = 2 * f  # sympy distributes the 2 of 2FM over F's sum
+assert out["K"].xreplace(forms) == (l * n - m**2) / (e * g - f**2)
+H_forms = out["H"].xreplace(forms)
+assert sp.simplify(H_forms - (e * n - 2 * f * m + g * l) / (2 * (e * g - f**2))) == 0
+values = dict(zip((e, f, g, l, m, n), (E, F, G, L, M, N)))
+K_kernel = sp.simplify(out["K"].xreplace(forms).subs(values))
+H_kernel = sp.simplify(out["H"].xreplace(forms).subs(values))
 
 # Theorema Egregium (orthogonal chart): K = -1/(2 sqrt(EG)) [(G_u/sqrt(EG))_u + (E_v/sqrt(EG))_v]
 W = sp.sqrt(sp.factor(E * G)).subs(sp.Abs(R + r * sp.cos(v)), R + r * sp.cos(v))
