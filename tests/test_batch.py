@@ -226,3 +226,19 @@ def test_chunked_bad_input(tmp_path):
     with pytest.raises(gk.MeshError, match="single-block binary"):
         chunked.chunked_features(tmp_path / "none.xyz", tmp_path / "g.npz")
     assert not any(x.startswith(".tmp-") for x in os.listdir(tmp_path))
+
+
+def test_triangle_meshes_and_estimator_options(tmp_path, warm):
+    import meshio
+    from mesh_surfaces import icosphere
+
+    V, F = icosphere(3, radius=A)
+    d = tmp_path / "in"
+    d.mkdir()
+    meshio.write(d / "sphere.obj", meshio.Mesh(V, [("triangle", F)]))
+    s = gk.batch.features(str(d), tmp_path / "out", names=["K", "H"], workers=1, degree=4)
+    assert s["ok"] == 1
+    _, f = gk.mesh.read_features(tmp_path / "out" / "sphere.features.npz")
+    ref = gk.mesh.features(str(d / "sphere.obj"), ["K", "H"], degree=4)
+    np.testing.assert_array_equal(f["K"], ref["K"])
+    assert np.allclose(f["K"], 1 / A**2, rtol=0.05) and np.allclose(f["H"], -1 / A, rtol=0.05)
