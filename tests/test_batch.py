@@ -31,10 +31,11 @@ def warm():
 def test_expand_inputs(tmp_path):
     paths = make_inputs(tmp_path / "in", n_wings=2)
     (tmp_path / "in" / "notes.txt").write_text("not a mesh")
+    (tmp_path / "in" / "wing0.features.vtu").write_text("an earlier output")
     lst = tmp_path / "list.txt"
     lst.write_text("# wings\nin/wing1.xyz\n\nin/sphere.xyz\n")
     ex = gk.batch.expand_inputs
-    assert ex([str(tmp_path / "in")]) == sorted(paths)  # the .txt is not a mesh
+    assert ex([str(tmp_path / "in")]) == sorted(paths)  # not the .txt, not the output
     assert ex([str(tmp_path / "in" / "wing*.xyz")]) == paths[:2]
     assert ex([f"@{lst}", paths[1]]) == [paths[1], paths[2]]  # order kept, no duplicate
     with pytest.raises(gk.MeshError, match="matches no file"):

@@ -61,7 +61,8 @@ def expand_inputs(specs):
     """Input files named by ``specs``, in order, without duplicates.
 
     Each spec is a path, a glob pattern (``*``, ``?``, ``[...]``, ``**``), a
-    directory (its files with a surface-mesh extension, not recursive) or
+    directory (its files with a surface-mesh extension, not recursive, and
+    not the ``*.features.*`` outputs of a batch) or
     ``@LIST`` (a text file naming one spec per line; blank lines and lines
     starting with ``#`` are ignored, relative names are relative to the list).
     Raises :class:`geomkit.MeshError` for a spec that names nothing.
@@ -94,6 +95,7 @@ def _expand(spec, base):
         names = sorted(os.listdir(spec))
         return [os.path.join(spec, n) for n in names
                 if os.path.splitext(n)[1].lower() in _MESH_EXTENSIONS + (".npz",)
+                and ".features." not in n  # outputs of an earlier batch
                 and os.path.isfile(os.path.join(spec, n))]
     if glob.has_magic(spec):
         hits = sorted(p for p in glob.glob(spec, recursive=True) if os.path.isfile(p))
