@@ -20,10 +20,16 @@ _TARGETS = ("cpu",)
 # 3000 ops), while passing live values between parts costs some run time; so only
 # formulas larger than Kerr's are split.
 PART_OPS = 3000
-# 'point': the prange loop calls one @njit function holding the formula;
-# 'inline': the formula sits in the prange body (naive; kept for the benchmark,
-# numba's parallel passes make it compile several times slower)
-_LAYOUT = "point"
+# 'auto': small formulas in the prange body, large ones in a serial `block`
+# function called once per block of points; 'inline' forces the former (the
+# naive layout, kept for the benchmark: numba's parallel passes make large
+# formulas compile several times slower that way)
+_LAYOUT = "auto"
+
+# below this many operations per call (points x operations per point) the
+# formula runs serially: waking the thread pool costs more than it saves, and
+# on a busy machine the parallel region waits for a descheduled thread
+SERIAL_WORK = 1_000_000
 
 _memo = {}  # key -> Kernel, for this process
 _lock = threading.Lock()
@@ -418,7 +424,12 @@ class Kernel:
                 )
             result[k] = o
             flat_out.append(o.reshape(-1))
-        self._module.kernel(np.int64(n), *flat, *pvals, *flat_out)
+        m = self._module
+        if n * m.OPS < SERIAL_WORK:
+            # same (uint64, uint64, ...) signature as inside `kernel`: one compilation
+            m.block(np.uint64(0), np.uint64(n), *flat, *pvals, *flat_out)
+        else:
+            m.kernel(np.int64(n), *flat, *pvals, *flat_out)
         if check:
             self._check_finite(result, shape, given)
         return result
@@ -448,5 +459,8 @@ class Kernel:
     def compile(self):
         """Compile (or load from numba's cache) now rather than at the first call."""
         z = np.zeros(0, self.dtype)
-        self(**{k: z for k in self.inputs}, **{p: 0 for p in self.params}, check=False)
+        args = [z] * len(self.inputs) + [self.dtype.type(0)] * len(self.params)
+        args += [z] * len(self.outputs)
+        self._module.kernel(np.int64(0), *args)  # compiles `block` too, as its callee
+        self._module.block(np.uint64(0), np.uint64(0), *args)
         return self
