@@ -180,7 +180,7 @@ def _build(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath):
     origin = "disk"
     if not os.path.exists(path):
         source = _generate(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath)
-        _cache.write_atomic(path, source)
+        _cache.write_atomic(path, source, exclusive=True)
         origin = "generated"
     module = _cache.import_source(path, f"_geomkit_kernel_{fname}")
     return Kernel(module, path, origin, declared=[_input_name(s) for s in ins])
