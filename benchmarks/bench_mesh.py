@@ -13,7 +13,8 @@ is timed too.
 
 Each method runs in its own subprocess (after a warm-up on a small mesh, so
 numba compilation is not counted): CPU-s is the process CPU time (all threads)
-of the call, peak MB the growth of the peak resident set during the call.
+of the call, peak MB the growth of the peak resident set during the call (Linux:
+the peak is reset before the call through /proc/self/clear_refs).
 Errors are absolute, interior vertices and boundary vertices separately; the
 sign of H of each tool is aligned with the reference (conventions differ).
 Timings are perturbed by other work on the machine: rerun the key rows.
@@ -231,14 +232,39 @@ METHODS = {
 }
 
 
+def _status_kb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def _reset_peak():
+    """Current resident set (kB) after resetting the peak, or None where unsupported."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return _status_kb("VmRSS")
+    except OSError:
+        return None
+
+
+def _peak():
+    try:
+        return _status_kb("VmHWM")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _child(method, path, warm):
     if warm:
         w = np.load(warm)
         METHODS[method][0](dict(w))
     d = dict(np.load(path))
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss0 = _reset_peak()
     cpu, K, H = METHODS[method][0](d)
-    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss1 = _peak()
     K, H = np.asarray(K, float), np.asarray(H, float)
     ok, bd = d["mask"], d["boundary"]
     if np.isfinite(H).any() and np.nanmean(np.abs(H - d["H"])) > np.nanmean(np.abs(H + d["H"])):
@@ -251,7 +277,7 @@ def _child(method, path, warm):
         return float(np.sqrt(np.nanmean(e**2))), float(np.nanmax(e))
 
     eK, eH = np.abs(K - d["K"]), np.abs(H - d["H"])
-    res = {"cpu": cpu, "mb": (rss1 - rss0) / 1024.0,
+    res = {"cpu": cpu, "mb": (rss1 - rss0) / 1024.0 if rss0 is not None else float("nan"),
            "K": stats(eK, ~bd), "H": stats(eH, ~bd),
            "Kb": stats(eK, bd) if bd.any() else (None, None),
            "Hb": stats(eH, bd) if bd.any() else (None, None),

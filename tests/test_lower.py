@@ -392,3 +392,27 @@ def test_formula_split_into_parts_gives_the_same_values(graph, monkeypatch):
 def test_point_function_evaluates_one_point(rational):
     q, lg, w = rational.point(3.0, 4.0, 2.0)
     assert (q, w) == (0.75, 2.0) and lg == pytest.approx(2 * np.log(3.0), rel=1e-15)
+
+
+def test_serial_and_parallel_paths_agree(graph):
+    from geomkit.codegen import kernel as kmod
+
+    k = graph[3]
+    n = kmod.SERIAL_WORK // k._module.OPS * 3  # large enough for the parallel loop
+    X, Y = RNG.uniform(-2, 2, n), RNG.uniform(-2, 2, n)
+    whole = k(x=X, y=Y, a=0.4, b=1.1)
+    for s in (slice(0, 7), slice(n // 2, n // 2 + 50)):  # small calls run serially
+        part = k(x=X[s], y=Y[s], a=0.4, b=1.1)
+        for name in k.outputs:
+            np.testing.assert_array_equal(part[name], whole[name][s])
+
+
+def test_multiples_of_one_exponent_share_one_exp():
+    x = sp.Symbol("x")
+    k = gk.lower({"f": x * sp.exp(-x**2) + sp.exp(-2 * x**2) - sp.exp(3 * x**2)}, [x])
+    point = k.source[k.source.index("def point("):k.source.index("def block(")]
+    assert point.count("math.exp(") == 1
+    X = np.linspace(-1, 1, 9)
+    np.testing.assert_allclose(
+        k(x=X)["f"], X * np.exp(-X**2) + np.exp(-2 * X**2) - np.exp(3 * X**2), rtol=1e-14
+    )

@@ -53,18 +53,31 @@ def source_key(parts):
     return h.hexdigest()
 
 
-def write_atomic(path, text):
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``."""
+def write_atomic(path, text, exclusive=False):
+    """Write ``text`` to ``path`` through a temporary file and an atomic rename.
+
+    With ``exclusive``, an existing ``path`` is kept (hard link instead of
+    rename): when two processes generate the same kernel at once, the first
+    file wins and its modification time -- which numba's cache index records --
+    never changes under the other.
+    """
     folder = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".py")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
+        if exclusive:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            except OSError:  # no hard links on this file system
+                os.replace(tmp, path)
+        else:
+            os.replace(tmp, path)
+    finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
 
 
 def import_source(path, module_name):

@@ -38,7 +38,12 @@ __all__ = [
     "fingerprint",
 ]
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
+BLOCK = 1024  # points per task of the parallel loop
+# Formulas up to this many operations (after CSE) sit directly in the prange body:
+# they compile quickly that way and run ~15% faster than through `block`
+# (measured on the graph-surface workload); larger ones go through `block`.
+INLINE_OPS = 1000
 
 
 # -- expression DAGs -----------------------------------------------------------------
@@ -328,6 +333,35 @@ def _atomize_powers(stmts, temps):
     return out
 
 
+def _share_exponentials(exprs, temps):
+    """Rewrite ``exp(k*A)`` as a power of ``exp(g*A)`` when several multiples of one ``A``
+    occur (derivatives of ``exp(A)`` squared give ``exp(2*A)``): one ``math.exp`` per
+    family instead of one per multiple.  Returns ``(prelude, new_exprs)``.
+    """
+    families = {}
+    for node in unique_nodes(exprs):
+        if isinstance(node, sp.exp):
+            A = node.args[0]
+            c, B = A.primitive() if isinstance(A, sp.Add) else A.as_coeff_Mul()
+            if c.is_Rational and c != 0:
+                families.setdefault(B, set()).add(sp.Rational(c))
+    prelude, mapping = [], {}
+    for B, coeffs in families.items():
+        if len(coeffs) < 2:
+            continue
+        g = sp.Rational(sp.igcd(*(c.p for c in coeffs)), sp.ilcm(*(c.q for c in coeffs)))
+        if any(abs(c / g) > 8 for c in coeffs):
+            continue
+        t = next(temps)
+        prelude.append((t, sp.exp(g * B)))
+        for c in coeffs:
+            k = int(c / g)
+            mapping[sp.exp(c * B)] = t if k == 1 else sp.Pow(t, k)
+    if not mapping:
+        return [], exprs
+    return prelude, dag_replace(exprs, mapping)
+
+
 def plan(exprs, part_ops=None):
     """CSE the expressions and split the statements into parts.
 
@@ -338,8 +372,9 @@ def plan(exprs, part_ops=None):
     a single part).
     """
     temps = _Counter("t")
+    prelude, exprs = _share_exponentials(exprs, _Counter("e"))
     repl, reduced = sp.cse(exprs, symbols=temps, order="none")
-    stmts = list(repl)
+    stmts = prelude + list(repl)
     results = []
     for k, r in enumerate(reduced):
         if isinstance(r, (sp.Symbol, sp.Number)):
@@ -384,6 +419,7 @@ INPUTS = {inputs!r}
 PARAMS = {params!r}
 OUTPUTS = {outputs!r}
 DTYPE = {dtype!r}
+OPS = {ops!r}  # arithmetic operations per point after CSE (decides serial vs parallel)
 '''
 
 
@@ -416,7 +452,7 @@ def render(
     dtype,
     parallel,
     fastmath,
-    layout="point",
+    layout="auto",
 ):
     """Module text of a kernel: ``kernel(n, X0.., p0.., O0..)`` loops ``i`` over ``range(n)``
     (``prange`` when ``parallel``), loads ``x_k = X_k[i]`` and stores ``O_k[i]``."""
@@ -474,26 +510,42 @@ def render(
     lines.append(f"    return ({''.join(v + ', ' for v in vals)})")
 
     nout = len(output_names)
-    sig = ", ".join(
-        ["n", *(f"X{k}" for k in range(nin)), *(f"p{k}" for k in range(npar)),
-         *(f"O{k}" for k in range(nout))]
-    )
-    loop = "prange" if parallel else "range"
-    # the loop body stays tiny (one call): numba's parallel passes then cost
-    # nothing, however large the formula
+    arrays = [*(f"X{k}" for k in range(nin)), *(f"p{k}" for k in range(npar)),
+              *(f"O{k}" for k in range(nout))]
+    indent = "        "
+    lines.append(f"\n@njit({opts})")
+    lines.append(f"def block(start, stop, {', '.join(arrays)}):")
+    lines.append('    """The formula on points start..stop-1 (a plain loop: no call per point)."""')
+    lines.append("    for i in range(start, stop):")
+    lines.extend(f"{indent}x{k} = X{k}[i]" for k in range(nin))
+    lines.extend("\n".join("    " + ln for ln in t.split("\n")) for t in body)
+    for k in range(nout):
+        lines.append(f"{indent}O{k}[i] = {vals[k]}  # {output_names[k]!r}")
+
+    # The parallel loop runs over blocks of points and its body is one call:
+    # numba's parallel passes, which grow quickly with the size of the loop body,
+    # then cost nothing however large the formula, while the formula itself stays
+    # in a plain loop that LLVM optimises as a whole.
     lines.append(f"\n@njit(parallel={bool(parallel)}, {opts})")
-    lines.append(f"def kernel({sig}):")
-    lines.append(f"    for i in {loop}(n):")
+    lines.append(f"def kernel(n, {', '.join(arrays)}):")
+    ops = sum(int(sp.count_ops(rhs)) for stmts in parts for _, rhs in stmts)
+    if layout == "auto":
+        layout = "inline" if ops <= INLINE_OPS and len(parts) == 1 else "block"
     if layout == "inline" and len(parts) == 1:
-        lines.extend(f"        x{k} = X{k}[i]" for k in range(nin))
+        lines.append(f"    for i in {'prange' if parallel else 'range'}(n):")
+        lines.extend(f"{indent}x{k} = X{k}[i]" for k in range(nin))
         lines.extend("\n".join("    " + ln for ln in t.split("\n")) for t in body)
         for k in range(nout):
-            lines.append(f"        O{k}[i] = {vals[k]}  # {output_names[k]!r}")
+            lines.append(f"{indent}O{k}[i] = {vals[k]}  # {output_names[k]!r}")
+    elif parallel:
+        lines.append(f"    for b in prange((n + {BLOCK - 1}) // {BLOCK}):")
+        # unsigned bounds: numba then skips the negative-index wraparound of X[i]
+        lines.append(
+            f"        block(np.uint64(b * {BLOCK}), np.uint64(min(n, (b + 1) * {BLOCK})), "
+            f"{', '.join(arrays)})"
+        )
     else:
-        call = ", ".join([f"X{k}[i]" for k in range(nin)] + [f"p{k}" for k in range(npar)])
-        lines.append(f"        y = point({call})")
-        for k in range(nout):
-            lines.append(f"        O{k}[i] = y[{k}]  # {output_names[k]!r}")
+        lines.append(f"    block(np.uint64(0), np.uint64(n), {', '.join(arrays)})")
 
     head = _HEADER.format(
         name=name,
@@ -502,6 +554,7 @@ def render(
         params=tuple(param_names),
         outputs=tuple(output_names),
         dtype=dtype,
+        ops=ops,
     )
     if consts:
         head += "\n" + "".join(
