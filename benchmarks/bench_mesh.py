@@ -1,0 +1,341 @@
+"""Per-vertex curvature: geomkit against libigl, trimesh and pyvista (VTK), one run.
+
+    python benchmarks/bench_mesh.py            # ~40k, ~260k, ~1M vertices
+    python benchmarks/bench_mesh.py --quick    # ~10k, ~40k
+
+Surfaces (closed forms known, MATH 7.4): a geodesic icosphere (regular), the
+same jittered (vertices moved tangentially by up to 0.25 edge, then back onto
+the sphere), and the swept tapered wing of :mod:`geomkit.mesh.demo`
+triangulated and jittered in its parameter plane (0.2 of the spacing; root and
+tip are boundaries; the sharp trailing edge is a crease, and errors leave out
+the vertices on it, where curvature is undefined).  The structured wing grid
+is timed too.
+
+Each method runs in its own subprocess (after a warm-up on a small mesh, so
+numba compilation is not counted): CPU-s is the process CPU time (all threads)
+of the call, peak MB the growth of the peak resident set during the call (Linux:
+the peak is reset before the call through /proc/self/clear_refs).
+Errors are absolute, interior vertices and boundary vertices separately; the
+sign of H of each tool is aligned with the reference (conventions differ).
+Timings are perturbed by other work on the machine: rerun the key rows.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+
+# -- meshes ----------------------------------------------------------------------
+def geodesic_sphere(freq):
+    """Icosahedron with each face cut into freq^2 triangles, projected to the unit
+    sphere: 10 freq^2 + 2 vertices, faces counter-clockwise seen from outside."""
+    t = (1 + 5**0.5) / 2
+    V0 = np.array([[-1, t, 0], [1, t, 0], [-1, -t, 0], [1, -t, 0], [0, -1, t], [0, 1, t],
+                   [0, -1, -t], [0, 1, -t], [t, 0, -1], [t, 0, 1], [-t, 0, -1], [-t, 0, 1.0]])
+    F0 = np.array([[0, 11, 5], [0, 5, 1], [0, 1, 7], [0, 7, 10], [0, 10, 11], [1, 5, 9],
+                   [5, 11, 4], [11, 10, 2], [10, 7, 6], [7, 1, 8], [3, 9, 4], [3, 4, 2],
+                   [3, 2, 6], [3, 6, 8], [3, 8, 9], [4, 9, 5], [2, 4, 11], [6, 2, 10],
+                   [8, 6, 7], [9, 8, 1]])
+    n = freq
+    i, j = np.meshgrid(np.arange(n + 1), np.arange(n + 1), indexing="ij")
+    keep = i + j <= n
+    i, j = i[keep], j[keep]
+    local = -np.ones((n + 1, n + 1), dtype=np.int64)
+    local[i, j] = np.arange(len(i))
+    a = local[:-1, :-1]
+    b = np.roll(local, -1, 0)[:-1, :-1]
+    c = np.roll(local, -1, 1)[:-1, :-1]
+    d = np.roll(np.roll(local, -1, 0), -1, 1)[:-1, :-1]
+    I, J = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    up = I + J <= n - 1
+    dn = I + J <= n - 2
+    tri = np.concatenate([np.stack([a[up], b[up], c[up]], 1), np.stack([b[dn], d[dn], c[dn]], 1)])
+    pts, faces = [], []
+    for f, (p, q, r) in enumerate(F0):
+        P = V0[p] + np.outer(i / n, V0[q] - V0[p]) + np.outer(j / n, V0[r] - V0[p])
+        pts.append(P)
+        faces.append(tri + f * len(i))
+    P = np.concatenate(pts)
+    P /= np.linalg.norm(P, axis=1)[:, None]
+    F = np.concatenate(faces)
+    key = np.round(P * 1e9).astype(np.int64)
+    _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    return P[first], inv.ravel()[F].astype(np.int64)
+
+
+def jittered(V, F, amount=0.25, seed=0):
+    rng = np.random.default_rng(seed)
+    h = np.linalg.norm(V[F[:, 1]] - V[F[:, 0]], axis=1).mean()
+    d = rng.uniform(-1, 1, V.shape) * amount * h
+    d -= (d * V).sum(1)[:, None] * V
+    W = V + d
+    return W / np.linalg.norm(W, axis=1)[:, None]
+
+
+def wing_reference(s, t):
+    from geomkit.mesh.demo import wing_jet
+
+    _, Xs, Xt, Xss, Xst, Xtt = wing_jet(s, t)
+    n = -np.cross(Xs, Xt)
+    N = n / np.linalg.norm(n, axis=-1)[..., None]
+    E, F, G = (Xs * Xs).sum(-1), (Xs * Xt).sum(-1), (Xt * Xt).sum(-1)
+    L, M, Nn = (Xss * N).sum(-1), (Xst * N).sum(-1), (Xtt * N).sum(-1)
+    D = E * G - F * F
+    return (L * Nn - M * M) / D, (E * Nn - 2 * F * M + G * L) / (2 * D)
+
+
+def make_meshes(sizes, folder):
+    """Write each test mesh as .npz (V, F, K, H, boundary, mask); return the list."""
+    from geomkit.mesh.demo import wing_grid, wing_params, wing_triangles
+
+    out = []
+    for n in sizes:
+        freq = int(round(np.sqrt((n - 2) / 10)))
+        V, F = geodesic_sphere(freq)
+        one, zero = np.ones(len(V)), np.zeros(len(V), bool)
+        for name, W in (("icosphere", V), ("icosphere-jitter", jittered(V, F))):
+            p = os.path.join(folder, f"{name}-{len(V)}.npz")
+            np.savez(p, V=W, F=F, K=one, H=-one, boundary=zero, mask=~zero)
+            out.append((name, len(V), p))
+        nj = int(round(np.sqrt(n / 4)))
+        ni = 4 * nj + 1
+        V, F, s, t = wing_triangles(ni, nj, jitter=0.2, seed=1)
+        K, H = wing_reference(s, t)
+        bd = (t == 0) | (t == 1)
+        p = os.path.join(folder, f"wing-{len(V)}.npz")
+        np.savez(p, V=V, F=F, K=K, H=H, boundary=bd, mask=s**2 < 1 - 1e-12)
+        out.append(("wing", len(V), p))
+        X = wing_grid(ni, nj)
+        S, T = wing_params(ni, nj)
+        K, H = wing_reference(S, T)
+        flat = lambda a: np.swapaxes(a, 0, 1).reshape(-1)  # noqa: E731
+        Ig, Jg = np.meshgrid(np.arange(ni), np.arange(nj), indexing="ij")
+        bd = flat((Jg == 0) | (Jg == nj - 1) | (Ig == 0) | (Ig == ni - 1))
+        p = os.path.join(folder, f"wing-grid-{ni * nj}.npz")
+        np.savez(p, X=X, K=flat(K), H=flat(H), boundary=bd, mask=np.ones(ni * nj, bool))
+        out.append(("wing-grid", ni * nj, p))
+    return out
+
+
+# -- methods (run inside a subprocess) ------------------------------------------------
+def _gk_surface(d):
+    from geomkit.mesh import StructuredSurface, TriangleSurface
+
+    if "X" in d:
+        s = StructuredSurface([d["X"]])
+    else:
+        s = TriangleSurface(d["V"], d["F"])
+    s.check()
+    return s
+
+
+def m_geomkit(d, degree=3):
+    from geomkit.mesh import features
+
+    s = _gk_surface(d)
+    t0 = time.process_time()
+    f = features(s, ["normal", "K", "H", "k1", "k2", "d1", "d2"], degree=degree)
+    return time.process_time() - t0, f["K"], f["H"]
+
+
+def m_geomkit_all_grid(d):
+    from geomkit.mesh import features
+
+    s = _gk_surface(d)
+    t0 = time.process_time()
+    f = features(s, ["normal", "K", "H", "k1", "k2", "d1", "d2", "g", "dg", "Gamma", "b",
+                     "R1212", "dA"])
+    return time.process_time() - t0, f["K"], f["H"]
+
+
+def m_geomkit_onering(d):
+    from geomkit.mesh import features
+
+    s = _gk_surface(d)
+    t0 = time.process_time()
+    f = features(s, ["normal", "K", "H", "k1", "k2"], method="one-ring")
+    return time.process_time() - t0, f["K"], f["H"]
+
+
+def m_igl_pc(d, radius=5):
+    import igl
+
+    t0 = time.process_time()
+    _, _, k1, k2, _ = igl.principal_curvature(d["V"], d["F"], radius)
+    return time.process_time() - t0, k1 * k2, 0.5 * (k1 + k2)
+
+
+def m_igl_onering(d):
+    import igl
+
+    V, F = d["V"], d["F"]
+    t0 = time.process_time()
+    M = igl.massmatrix(V, F, igl.MASSMATRIX_TYPE_VORONOI)
+    area = M.diagonal()
+    K = igl.gaussian_curvature(V, F) / area
+    L = igl.cotmatrix(V, F)
+    HN = (L @ V) / area[:, None]
+    N = igl.per_vertex_normals(V, F)
+    H = 0.5 * (HN * N).sum(1)
+    return time.process_time() - t0, K, H
+
+
+def m_trimesh(d):
+    import trimesh
+
+    t0 = time.process_time()
+    m = trimesh.Trimesh(d["V"], d["F"], process=False)
+    area = np.bincount(m.faces.ravel(), np.repeat(m.area_faces / 3, 3), len(m.vertices))
+    K = m.vertex_defects / area
+    H = np.full(len(K), np.nan)
+    try:
+        import rtree  # noqa: F401  (trimesh's ball queries need it)
+    except ImportError:
+        rtree = None
+    if rtree is not None and len(K) <= 50000:  # ball-query mean curvature: too slow beyond
+        r = 2 * m.edges_unique_length.mean()
+        H = trimesh.curvature.discrete_mean_curvature_measure(m, m.vertices, r) / (np.pi * r**2)
+    return time.process_time() - t0, K, H
+
+
+def m_pyvista(d):
+    import pyvista as pv
+
+    V, F = d["V"], d["F"]
+    t0 = time.process_time()
+    m = pv.PolyData(V, np.column_stack([np.full(len(F), 3), F]).ravel())
+    K = m.curvature("gaussian")
+    H = m.curvature("mean")
+    return time.process_time() - t0, K, H
+
+
+METHODS = {
+    "geomkit jet (deg 3)": (m_geomkit, "geomkit", "tri"),
+    "geomkit jet (deg 4)": (lambda d: m_geomkit(d, 4), "geomkit", "tri"),
+    "geomkit one-ring": (m_geomkit_onering, "geomkit", "tri"),
+    "libigl principal_curvature r=5": (m_igl_pc, "igl", "tri"),
+    "libigl principal_curvature r=2": (lambda d: m_igl_pc(d, 2), "igl", "tri"),
+    "libigl angle defect + cotan": (m_igl_onering, "igl", "tri"),
+    "trimesh defect (ball H if rtree)": (m_trimesh, "trimesh", "tri"),
+    "pyvista/VTK curvatures": (m_pyvista, "pyvista", "tri"),
+    "geomkit grid FD (all features)": (m_geomkit_all_grid, "geomkit", "grid"),
+}
+
+
+def _status_kb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def _reset_peak():
+    """Current resident set (kB) after resetting the peak, or None where unsupported."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return _status_kb("VmRSS")
+    except OSError:
+        return None
+
+
+def _peak():
+    try:
+        return _status_kb("VmHWM")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _child(method, path, warm):
+    if warm:
+        w = np.load(warm)
+        METHODS[method][0](dict(w))
+    d = dict(np.load(path))
+    rss0 = _reset_peak()
+    cpu, K, H = METHODS[method][0](d)
+    rss1 = _peak()
+    K, H = np.asarray(K, float), np.asarray(H, float)
+    ok, bd = d["mask"], d["boundary"]
+    if np.isfinite(H).any() and np.nanmean(np.abs(H - d["H"])) > np.nanmean(np.abs(H + d["H"])):
+        H = -H  # another sign convention
+
+    def stats(e, sel):
+        e = e[sel & ok]
+        if not e.size or not np.isfinite(e).any():
+            return None, None
+        return float(np.sqrt(np.nanmean(e**2))), float(np.nanmax(e))
+
+    eK, eH = np.abs(K - d["K"]), np.abs(H - d["H"])
+    res = {"cpu": cpu, "mb": (rss1 - rss0) / 1024.0 if rss0 is not None else float("nan"),
+           "K": stats(eK, ~bd), "H": stats(eH, ~bd),
+           "Kb": stats(eK, bd) if bd.any() else (None, None),
+           "Hb": stats(eH, bd) if bd.any() else (None, None),
+           "bad": int((~np.isfinite(K)).sum())}
+    print(json.dumps(res))
+
+
+def _available(lib):
+    try:
+        __import__({"geomkit": "geomkit", "igl": "igl", "trimesh": "trimesh",
+                    "pyvista": "pyvista"}[lib])
+        return True
+    except ImportError:
+        return False
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes only")
+    ap.add_argument("--sizes", type=str, default=None, help="comma-separated vertex counts")
+    ap.add_argument("--methods", type=str, default=None, help="substring filter on methods")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        _child(a.child[0], a.child[1], a.child[2] if a.child[2] != "-" else None)
+        return
+    sizes = [10000, 40000] if a.quick else [40000, 260000, 1000000]
+    if a.sizes:
+        sizes = [int(x) for x in a.sizes.split(",")]
+    for lib in ("igl", "trimesh", "pyvista"):
+        if not _available(lib):
+            print(f"# {lib} not installed: its rows are skipped (pip install "
+                  f"{ {'igl': 'libigl'}.get(lib, lib)})")
+    with tempfile.TemporaryDirectory() as tmp:
+        meshes = make_meshes(sizes, tmp)
+        warm = make_meshes([2000], os.path.join(tmp, ""))  # same kinds, small
+        warm = {kind: p for kind, _, p in warm}
+        head = (f"{'surface':18} {'n':>8} {'method':32} {'CPU-s':>7} {'peakMB':>7} "
+                f"{'K rms':>9} {'K max':>9} {'H rms':>9} {'H max':>9} {'Kb max':>9} {'Hb max':>9}")
+        print(head)
+        print("-" * len(head))
+        for kind, n, path in meshes:
+            for method, (_, lib, what) in METHODS.items():
+                if a.methods and a.methods not in method:
+                    continue
+                if (what == "grid") != (kind == "wing-grid") or not _available(lib):
+                    continue
+                cmd = [sys.executable, __file__, "--child", method, path, warm[kind]]
+                r = subprocess.run(cmd, capture_output=True, text=True)
+                if r.returncode:
+                    print(f"{kind:18} {n:>8} {method:32} failed: {r.stderr.strip()[-200:]}")
+                    continue
+                d = json.loads(r.stdout.strip().splitlines()[-1])
+                f = lambda x: f"{x:9.2e}" if x is not None else f"{'-':>9}"  # noqa: E731
+                print(f"{kind:18} {n:>8} {method:32} {d['cpu']:7.2f} {d['mb']:7.0f} "
+                      f"{f(d['K'][0])} {f(d['K'][1])} {f(d['H'][0])} {f(d['H'][1])} "
+                      f"{f(d['Kb'][1])} {f(d['Hb'][1])}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+r"""Differential geometry of structured (i, j) surface grids by finite differences.
+
+The chart is the grid itself: ``u = i``, ``v = j`` (unit spacing), so ``g_ij``
+has units of length^2 per index^2 and ``Gamma^k_ij`` are those of the index
+chart -- the chart a CFD surface grid provides (MATH 7.2, 7.6).  Invariants
+(``K``, ``H``, ``k1``, ``k2``, directions, normal) do not depend on it.
+
+Derivatives ``X_u, X_v, X_uu, X_uv, X_vv``:
+
+* 4th-order central differences inside; near the ends of a grid line
+  one-sided stencils on seven points (one order more than needed, so the
+  error at a patch edge stays at the interior's level); 2nd order on lines
+  with fewer than seven points (at least three are needed);
+* a *periodic* direction is found from the grid: the two ends of every line
+  coincide (or are one ordinary step apart) and the line turns smoothly and
+  with even spacing across the seam (a wrapped airfoil section with a round
+  trailing edge);
+* a *crease* (sharp trailing edge, or ends that meet at an angle) is never
+  differenced across: the line is cut there and each side gets one-sided
+  stencils; the point on the crease takes the values of the side with the
+  lower index.
+
+The formulas (metric, its derivatives, Christoffel symbols, second fundamental
+form, K, H, R_1212, normal, area element) are evaluated by the kernel lowered
+from :mod:`geomkit.mesh.formulas`.
+"""
+
+import numba as nb
+import numpy as np
+
+from ..errors import MeshError
+from .grid import fd_weights, line_topology, stencils  # noqa: F401  (re-exported)
+
+__all__ = [
+    "fd_weights",
+    "stencils",
+    "line_topology",
+    "grid_jet",
+    "structured_features",
+    "principal",
+]
+
+@nb.njit(parallel=True, cache=True)
+def _jet_kernel(Xt, iu, wu1, wu2, iv, wv1, wv2, J):
+    nj, ni = Xt.shape[0], Xt.shape[1]
+    W = iu.shape[1]
+    for j in nb.prange(nj):
+        for i in range(ni):
+            for c in range(3):
+                a1 = 0.0
+                a2 = 0.0
+                for k in range(W):
+                    x = Xt[j, iu[i, k], c]
+                    a1 += wu1[i, k] * x
+                    a2 += wu2[i, k] * x
+                b1 = 0.0
+                b2 = 0.0
+                for k in range(W):
+                    x = Xt[iv[j, k], i, c]
+                    b1 += wv1[j, k] * x
+                    b2 += wv2[j, k] * x
+                m = 0.0
+                for l in range(W):
+                    w = wv1[j, l]
+                    if w != 0.0:
+                        jj = iv[j, l]
+                        s = 0.0
+                        for k in range(W):
+                            s += wu1[i, k] * Xt[jj, iu[i, k], c]
+                        m += w * s
+                J[c, j, i] = a1
+                J[3 + c, j, i] = b1
+                J[6 + c, j, i] = a2
+                J[9 + c, j, i] = m
+                J[12 + c, j, i] = b2
+
+
+def grid_jet(X, topology=None):
+    """Derivatives of one block ``X: (ni, nj, 3)`` in the index chart.
+
+    Returns ``J: (15, ni * nj)`` float64, rows in the order of
+    :data:`geomkit.mesh.formulas.JET_INPUTS` (``X_u``, ``X_v``, ``X_uu``,
+    ``X_uv``, ``X_vv``; x, y, z each), points ``i`` fastest.  ``topology`` is
+    ``((periodic_i, cuts_i), (periodic_j, cuts_j))``; found by
+    :func:`line_topology` when None.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    ni, nj = X.shape[:2]
+    if topology is None:
+        topology = (line_topology(X, 0), line_topology(X, 1))
+    (pi, ci), (pj, cj) = topology
+    iu, wu1, wu2 = stencils(ni, pi, ci)
+    iv, wv1, wv2 = stencils(nj, pj, cj)
+    Xt = np.ascontiguousarray(X.transpose(1, 0, 2))
+    J = np.empty((15, nj, ni))
+    _jet_kernel(Xt, iu, wu1, wu2, iv, wv1, wv2, J)
+    return J.reshape(15, ni * nj)
+
+
+@nb.njit(cache=True, inline="always")
+def principal_point(E, F, G, L, M, N, ux, uy, uz, vx, vy, vz, nx, ny, nz):
+    """k1, k2 and d1 (3 numbers) at one point; see :func:`principal`."""
+    D = E * G - F * F
+    s11 = (G * L - F * M) / D  # S = g^-1 b
+    s12 = (G * M - F * N) / D
+    s21 = (E * M - F * L) / D
+    s22 = (E * N - F * M) / D
+    H = 0.5 * (s11 + s22)
+    K = s11 * s22 - s12 * s21
+    disc = H * H - K
+    r = np.sqrt(disc) if disc > 0.0 else 0.0
+    k1 = H + r
+    k2 = H - r
+    # eigenvector of S for k1: two candidates, keep the longer one in space
+    a0, a1 = s12, k1 - s11
+    b0, b1 = k1 - s22, s21
+    ax, ay, az = a0 * ux + a1 * vx, a0 * uy + a1 * vy, a0 * uz + a1 * vz
+    bx, by, bz = b0 * ux + b1 * vx, b0 * uy + b1 * vy, b0 * uz + b1 * vz
+    na = np.sqrt(ax * ax + ay * ay + az * az)
+    nb_ = np.sqrt(bx * bx + by * by + bz * bz)
+    if max(na, nb_) <= 1e-8 * (abs(k1) + abs(k2) + 1e-300) * np.sqrt(E + G):
+        ax, ay, az = ux, uy, uz  # umbilic: any tangent direction
+    elif nb_ > na:
+        ax, ay, az = bx, by, bz
+    t = ax * nx + ay * ny + az * nz
+    ax -= t * nx
+    ay -= t * ny
+    az -= t * nz
+    na = np.sqrt(ax * ax + ay * ay + az * az)
+    return k1, k2, ax / na, ay / na, az / na
+
+
+@nb.njit(parallel=True, cache=True)
+def _principal_kernel(E, F, G, L, M, N, Xu, Xv, nrm, k1, k2, d1, d2):
+    for p in nb.prange(E.shape[0]):
+        nx, ny, nz = nrm[p, 0], nrm[p, 1], nrm[p, 2]
+        a, b, x, y, z = principal_point(
+            E[p], F[p], G[p], L[p], M[p], N[p], Xu[p, 0], Xu[p, 1], Xu[p, 2],
+            Xv[p, 0], Xv[p, 1], Xv[p, 2], nx, ny, nz,
+        )
+        k1[p] = a
+        k2[p] = b
+        d1[p, 0] = x
+        d1[p, 1] = y
+        d1[p, 2] = z
+        d2[p, 0] = ny * z - nz * y
+        d2[p, 1] = nz * x - nx * z
+        d2[p, 2] = nx * y - ny * x
+
+def principal(E, F, G, L, M, N, Xu, Xv, normal):
+    """Principal curvatures and directions from the fundamental forms.
+
+    Inputs are (n,) arrays ``E, F, G`` (metric), ``L, M, N`` (second form,
+    ``b_ij = X_ij . normal``), (n, 3) ``Xu, Xv, normal``.  Returns ``k1 >= k2``
+    (n,) -- the eigenvalues of ``S = g^-1 b`` -- and unit directions ``d1, d2``
+    (n, 3): ``d1`` is the eigenvector of ``S`` for ``k1`` pushed forward by
+    ``dX``, ``d2 = normal x d1`` (so ``(d1, d2, normal)`` is right-handed; the
+    sign of ``d1`` is arbitrary).  At umbilics ``d1`` is along ``X_u``.
+    """
+    n = len(E)
+    k1, k2 = np.empty(n), np.empty(n)
+    d1, d2 = np.empty((n, 3)), np.empty((n, 3))
+    f = np.ascontiguousarray
+    _principal_kernel(f(E), f(F), f(G), f(L), f(M), f(N), f(Xu), f(Xv), f(normal), k1, k2, d1, d2)
+    return k1, k2, d1, d2
+
+
+def jet_features(J, names, where="", labels=None):
+    """All features from a 2-jet ``J: (15, n)`` (see :func:`grid_jet`).
+
+    Returns a dict name -> float64 array; see :func:`geomkit.mesh.features` for
+    names and shapes.  Raises :class:`geomkit.MeshError` when the chart is
+    singular at a point (``X_u x X_v = 0``), naming the point via ``labels``.
+    """
+    from .formulas import JET_INPUTS, surface_kernel
+
+    n = J.shape[1]
+    r = surface_kernel()(**{k: J[a] for a, k in enumerate(JET_INPUTS)})
+    dA = r["dA"]
+    scale = np.sqrt(r["E"] * r["G"])
+    bad = ~(np.isfinite(dA) & (dA > 1e-12 * scale))
+    if bad.any():
+        p = int(np.flatnonzero(bad)[0])
+        lab = labels(p) if labels else f"point {p}"
+        raise MeshError(
+            f"{where}the chart is singular at {lab} (X_u x X_v = 0: collapsed or folded grid); "
+            f"{int(bad.sum())} such points"
+        )
+    out = {}
+    normal = np.column_stack([r["nx"], r["ny"], r["nz"]])
+    if "normal" in names:
+        out["normal"] = normal
+    for k in ("K", "H", "R1212", "dA"):
+        if k in names:
+            out[k] = r[k]
+    if "g" in names:
+        out["g"] = _sym2(r["E"], r["F"], r["G"])
+    if "b" in names:
+        out["b"] = _sym2(r["L"], r["M"], r["N"])
+    if "dg" in names:
+        dg = np.empty((n, 2, 2, 2))
+        dg[:, 0] = _sym2(r["E_u"], r["F_u"], r["G_u"])
+        dg[:, 1] = _sym2(r["E_v"], r["F_v"], r["G_v"])
+        out["dg"] = dg
+    if "Gamma" in names:
+        Gm = np.empty((n, 2, 2, 2))
+        Gm[:, 0] = _sym2(r["Gamma1_11"], r["Gamma1_12"], r["Gamma1_22"])
+        Gm[:, 1] = _sym2(r["Gamma2_11"], r["Gamma2_12"], r["Gamma2_22"])
+        out["Gamma"] = Gm
+    if {"k1", "k2", "d1", "d2", "S"} & set(names):
+        Xu, Xv = J[0:3].T, J[3:6].T
+        k1, k2, d1, d2 = principal(r["E"], r["F"], r["G"], r["L"], r["M"], r["N"], Xu, Xv,
+                                   normal)
+        for k, v in (("k1", k1), ("k2", k2), ("d1", d1), ("d2", d2)):
+            if k in names:
+                out[k] = v
+        if "S" in names:
+            out["S"] = shape_tensor(k1, k2, d1, d2)
+    return out
+
+
+def shape_tensor(k1, k2, d1, d2):
+    """Shape operator as an ambient tensor ``k1 d1 d1^T + k2 d2 d2^T``, (n, 3, 3)."""
+    return k1[:, None, None] * d1[:, :, None] * d1[:, None, :] + k2[:, None, None] * (
+        d2[:, :, None] * d2[:, None, :]
+    )
+
+
+def _sym2(a, b, c):
+    out = np.empty((len(a), 2, 2))
+    out[:, 0, 0] = a
+    out[:, 0, 1] = b
+    out[:, 1, 0] = b
+    out[:, 1, 1] = c
+    return out
+
+
+def structured_features(surface, names):
+    """Features of a :class:`~geomkit.mesh.surface.StructuredSurface`, blocks concatenated."""
+    parts = []
+    where = f"{surface.source}: " if surface.source else ""
+    for b, X in enumerate(surface.blocks):
+        ni = X.shape[0]
+        J = grid_jet(X)
+
+        def label(p, b=b, ni=ni):
+            return f"block {b} (i, j) = ({p % ni}, {p // ni})"
+
+        parts.append(jet_features(J, names, where, label))
+    if len(parts) == 1:
+        return parts[0]
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}

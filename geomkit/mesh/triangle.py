@@ -1,0 +1,864 @@
+r"""Differential geometry of triangle meshes.
+
+Arrays in, arrays out: ``V: (n, 3) float64``, ``F: (m, 3) int64``.
+
+**Jet fit** (the default, :func:`jet_fit`).  At each vertex ``p`` the surface is
+written as a height function over the tangent plane of a first normal ``n0``
+(area-weighted face normals): in an orthonormal frame ``(t1, t2, n0)``,
+``w(x, y) = a1 x + a2 y + (a3 x^2 + 2 a4 xy + a5 y^2)/2 + cubic terms`` is
+fitted by weighted least squares to the vertices of an adaptive neighbourhood
+(the 2-ring; the 3-ring at boundary vertices and where the 2-ring has fewer
+than 15 vertices).  A cubic jet gives the second derivatives -- hence the
+curvatures -- with error O(h^2) on irregular meshes (Cazals & Pouget 2005),
+while one-ring formulas do not converge there.  From the jet, at the vertex,
+with ``s = sqrt(1 + a1^2 + a2^2)``:
+
+* ``N = (n0 - a1 t1 - a2 t2) / s`` (oriented like the faces),
+* ``g = I + a a^T`` and ``b = [[a3, a4], [a4, a5]] / s`` in the chart ``(x, y)``,
+* ``S = g^-1 b``, ``K = det S``, ``H = tr S / 2``, ``k1 >= k2`` its eigenvalues,
+  ``d1, d2`` its eigenvectors pushed forward (``d2 = N x d1``).
+
+This is the convention of MATH 7.1 (``b_ij = X_ij . N``): a sphere with
+outward normal (faces counter-clockwise seen from outside) has ``H = -1/a``.
+
+**One-ring estimators** (cheap alternatives, :func:`one_ring`): Gaussian
+curvature by angle defect over the mixed area, mean curvature from the
+cotangent Laplacian ``Delta X = 2 H N`` (Meyer et al. 2003, with the sign of
+MATH 7.1).  They converge only on very regular meshes.
+
+**UV chart** (:func:`uv_jet`): when the mesh carries a parameterisation, ``X``
+itself is fitted as a cubic in ``(u - u0, v - v0)``; its 2-jet feeds the same
+formula kernel as structured grids, giving ``g``, ``Gamma``, ``b``, ``R1212``
+in that chart.
+"""
+
+import numba as nb
+import numpy as np
+
+from ..errors import MeshError
+from .structured import principal_point
+
+__all__ = ["adjacency", "vertex_normals", "angle_defect", "one_ring", "jet_fit", "uv_jet", "NMIN"]
+
+NMIN = 15  # fewest neighbours for a cubic jet (9 unknowns) before the ring grows
+MAXNB = 256  # neighbourhood buffer
+
+
+@nb.njit(cache=True)
+def _raw_neighbours(F, n):
+    m = F.shape[0]
+    cnt = np.zeros(n + 1, dtype=np.int64)
+    for f in range(m):
+        for c in range(3):
+            cnt[F[f, c] + 1] += 2
+    ptr = np.cumsum(cnt)
+    fill = ptr[:-1].copy()
+    raw = np.empty(ptr[n], dtype=np.int64)
+    for f in range(m):
+        for c in range(3):
+            v = F[f, c]
+            raw[fill[v]] = F[f, (c + 1) % 3]
+            raw[fill[v] + 1] = F[f, (c + 2) % 3]
+            fill[v] += 2
+    return ptr, raw
+
+
+@nb.njit(parallel=True, cache=True)
+def _dedupe(ptr, raw, n):
+    # each face on edge (v, u) lists u once among v's raw neighbours, so the
+    # multiplicity of u is the number of faces on the edge
+    uniq = np.empty_like(raw)
+    mult = np.zeros_like(raw)
+    ucount = np.zeros(n, dtype=np.int64)
+    boundary = np.zeros(n, dtype=np.bool_)
+    nonmanifold = np.zeros(n, dtype=np.bool_)
+    for v in nb.prange(n):
+        a, b = ptr[v], ptr[v + 1]
+        k = a
+        for e in range(a, b):
+            u = raw[e]
+            found = False
+            for q in range(a, k):
+                if uniq[q] == u:
+                    mult[q] += 1
+                    found = True
+                    break
+            if not found:
+                uniq[k] = u
+                mult[k] = 1
+                k += 1
+        ucount[v] = k - a
+        for q in range(a, k):
+            if mult[q] == 1:
+                boundary[v] = True
+            elif mult[q] > 2:
+                nonmanifold[v] = True
+    return uniq, ucount, boundary, nonmanifold
+
+
+@nb.njit(parallel=True, cache=True)
+def _compact(ptr, uniq, ucount, uptr, n):
+    nbr = np.empty(uptr[n], dtype=np.int64)
+    for v in nb.prange(n):
+        for q in range(ucount[v]):
+            nbr[uptr[v] + q] = uniq[ptr[v] + q]
+    return nbr
+
+def adjacency(F, n):
+    """Vertex adjacency of a triangle mesh.
+
+    Returns ``(ptr, nbr, boundary, nonmanifold)``: the neighbours of vertex ``v``
+    are ``nbr[ptr[v]:ptr[v + 1]]`` (CSR, int64); ``boundary`` (n,) bool marks
+    vertices on an edge with one face, ``nonmanifold`` those on an edge with
+    more than two.
+    """
+    n = int(n)
+    ptr, raw = _raw_neighbours(np.ascontiguousarray(F, dtype=np.int64), n)
+    uniq, ucount, boundary, nonmanifold = _dedupe(ptr, raw, n)
+    uptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(ucount, out=uptr[1:])
+    return uptr, _compact(ptr, uniq, ucount, uptr, n), boundary, nonmanifold
+
+
+@nb.njit(cache=True)
+def _gather(v, ptr, nbr, rings, mark, buf):
+    """The ``rings``-ring of ``v`` into ``buf`` (grown, up to 5 rings, while it
+    has fewer than ``NMIN`` vertices); returns its size.  ``mark`` holds
+    ``v + 1`` for the vertices taken."""
+    stamp = v + 1
+    mark[v] = stamp
+    cnt = 0
+    lo = 0
+    level = 0
+    cap = buf.shape[0]
+    while level < 5 and cnt < cap and (level < rings or cnt < NMIN):
+        hi = cnt
+        if level == 0:
+            for q in range(ptr[v], ptr[v + 1]):
+                u = nbr[q]
+                if mark[u] != stamp and cnt < cap:
+                    mark[u] = stamp
+                    buf[cnt] = u
+                    cnt += 1
+        else:
+            for e in range(lo, hi):
+                w = buf[e]
+                for q in range(ptr[w], ptr[w + 1]):
+                    u = nbr[q]
+                    if mark[u] != stamp and cnt < cap:
+                        mark[u] = stamp
+                        buf[cnt] = u
+                        cnt += 1
+        lo = hi
+        level += 1
+        if cnt == hi:  # no growth: component exhausted
+            break
+    return cnt
+
+
+@nb.njit(cache=True)
+def _cholesky_solve(A, r, nu, nrhs):
+    """Solve A x = r (A symmetric positive definite, nu x nu, lower triangle read)
+    in place; x in r.  Returns False when a pivot is too small (rank deficient fit)."""
+    tr = 0.0
+    for i in range(nu):
+        tr += A[i, i]
+    for j in range(nu):
+        s = A[j, j]
+        for k in range(j):
+            s -= A[j, k] * A[j, k]
+        if s <= 1e-11 * tr:
+            return False
+        d = np.sqrt(s)
+        A[j, j] = d
+        for i in range(j + 1, nu):
+            s = A[i, j]
+            for k in range(j):
+                s -= A[i, k] * A[j, k]
+            A[i, j] = s / d
+    for c in range(nrhs):
+        for i in range(nu):
+            s = r[i, c]
+            for k in range(i):
+                s -= A[i, k] * r[k, c]
+            r[i, c] = s / A[i, i]
+        for i in range(nu - 1, -1, -1):
+            s = r[i, c]
+            for k in range(i + 1, nu):
+                s -= A[k, i] * r[k, c]
+            r[i, c] = s / A[i, i]
+    return True
+
+
+@nb.njit(cache=True, inline="always")
+def _monomials(x, y, phi):
+    phi[0] = x
+    phi[1] = y
+    phi[2] = 0.5 * x * x
+    phi[3] = x * y
+    phi[4] = 0.5 * y * y
+    phi[5] = x * x * x
+    phi[6] = x * x * y
+    phi[7] = x * y * y
+    phi[8] = y * y * y
+    if phi.shape[0] > 9:
+        phi[9] = x * x * x * x
+        phi[10] = x * x * x * y
+        phi[11] = x * x * y * y
+        phi[12] = x * y * y * y
+        phi[13] = y * y * y * y
+
+
+@nb.njit(cache=True)
+def _fit(xs, ys, zs, ws, cnt, A, r, phi, nrhs, top):
+    """Weighted least squares of zs (cnt, nrhs) on the jet monomials, of degree
+    4 (``top`` = 14 unknowns), 3 (9) or 2 (5): the highest the neighbourhood
+    supports.  Returns the number of unknowns used, 0 on failure;
+    coefficients in r[:nu]."""
+    for nu in (14, 9, 5):
+        if nu > top or (nu > 5 and cnt < nu + nu // 3):
+            continue
+        if cnt < nu:
+            return 0
+        for i in range(nu):
+            for j in range(nu):
+                A[i, j] = 0.0
+            for c in range(nrhs):
+                r[i, c] = 0.0
+        for k in range(cnt):
+            _monomials(xs[k], ys[k], phi)
+            w = ws[k]
+            for i in range(nu):
+                wi = w * phi[i]
+                for j in range(i + 1):
+                    A[i, j] += wi * phi[j]
+                for c in range(nrhs):
+                    r[i, c] += wi * zs[k, c]
+        if _cholesky_solve(A, r, nu, nrhs):
+            return nu
+    return 0
+
+
+@nb.njit(parallel=True, cache=True)
+def _near_boundary(ptr, nbr, boundary):
+    n = boundary.shape[0]
+    out = boundary.copy()
+    for v in nb.prange(n):
+        if not out[v]:
+            for q in range(ptr[v], ptr[v + 1]):
+                if boundary[nbr[q]]:
+                    out[v] = True
+                    break
+    return out
+
+
+@nb.njit(cache=True)
+def _whiten(xs, ys, cnt):
+    """Map the tangent-plane points to ``x' = M x`` with unit covariance, scaled into
+    the unit disc, in place; return ``(ok, m11, m12, m21, m22, hiso)``.
+
+    Polynomial fits are invariant under linear maps of the plane, so this only
+    improves conditioning (and makes the weights follow the neighbourhood's
+    shape on stretched meshes).  ``hiso`` is the rms distance, a length scale.
+    """
+    cxx = 0.0
+    cxy = 0.0
+    cyy = 0.0
+    for k in range(cnt):
+        cxx += xs[k] * xs[k]
+        cxy += xs[k] * ys[k]
+        cyy += ys[k] * ys[k]
+    hiso = np.sqrt((cxx + cyy) / max(cnt, 1))
+    if cnt < 2 or not cxx > 0.0:
+        return False, 0.0, 0.0, 0.0, 0.0, hiso
+    l11 = np.sqrt(cxx / cnt)
+    l21 = cxy / cnt / l11
+    d = cyy / cnt - l21 * l21
+    if not d > 1e-12 * (cxx + cyy) / cnt:
+        return False, 0.0, 0.0, 0.0, 0.0, hiso
+    l22 = np.sqrt(d)
+    m11, m12, m21, m22 = 1.0 / l11, 0.0, -l21 / (l11 * l22), 1.0 / l22
+    rmax = 0.0
+    for k in range(cnt):
+        x = m11 * xs[k] + m12 * ys[k]
+        y = m21 * xs[k] + m22 * ys[k]
+        xs[k] = x
+        ys[k] = y
+        rmax = max(rmax, x * x + y * y)
+    sc = 1.0 / np.sqrt(rmax)
+    for k in range(cnt):
+        xs[k] *= sc
+        ys[k] *= sc
+    return True, m11 * sc, m12 * sc, m21 * sc, m22 * sc, hiso
+
+
+@nb.njit(cache=True, inline="always")
+def _weight(rr):
+    # rr = squared distance / squared neighbourhood radius, in [0, 1]
+    return np.exp(-4.0 * rr)
+
+
+@nb.njit(parallel=True, cache=True)
+def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, todo, normal, K, H, k1, k2, d1, d2,
+                status, T):
+    n = V.shape[0]
+    chunk = (n + T - 1) // T
+    for t in nb.prange(T):
+        mark = np.zeros(n, dtype=np.int64)
+        buf = np.empty(MAXNB, dtype=np.int64)
+        xs = np.empty(MAXNB)
+        ys = np.empty(MAXNB)
+        zs = np.empty((MAXNB, 1))
+        ws = np.empty(MAXNB)
+        A = np.empty((14, 14))
+        r = np.empty((14, 1))
+        phi = np.empty(14)
+        for v in range(t * chunk, min(n, (t + 1) * chunk)):
+            if not todo[v]:
+                continue
+            nx, ny, nz = N0[v, 0], N0[v, 1], N0[v, 2]
+            # tangent frame (t1, t2, n0), right-handed
+            if abs(nx) < 0.6:
+                ax, ay, az = 0.0, -nz, ny  # e_x x n0
+            else:
+                ax, ay, az = nz, 0.0, -nx  # e_y x n0
+            s = np.sqrt(ax * ax + ay * ay + az * az)
+            ax, ay, az = ax / s, ay / s, az / s
+            bx, by, bz = ny * az - nz * ay, nz * ax - nx * az, nx * ay - ny * ax
+            # interior: 2-ring; next to the boundary: 3-ring; on it: 4-ring (a
+            # one-sided quartic fit needs five rows of points)
+            cnt = _gather(v, ptr, nbr, 4 if boundary[v] else (3 if near[v] else 2), mark, buf)
+            px, py, pz = V[v, 0], V[v, 1], V[v, 2]
+            for k in range(cnt):
+                u = buf[k]
+                dx, dy, dz = V[u, 0] - px, V[u, 1] - py, V[u, 2] - pz
+                xs[k] = dx * ax + dy * ay + dz * az
+                ys[k] = dx * bx + dy * by + dz * bz
+                zs[k, 0] = dx * nx + dy * ny + dz * nz
+            ok, m11, m12, m21, m22, hz = _whiten(xs, ys, cnt)
+            if not ok:
+                status[v] = 2
+                continue
+            for k in range(cnt):
+                zs[k, 0] /= hz
+                ws[k] = _weight(xs[k] * xs[k] + ys[k] * ys[k])
+            # one degree more near the boundary, where the neighbourhood is one-sided
+            nu = _fit(xs, ys, zs, ws, cnt, A, r, phi, 1, 14 if (near[v] or degree == 4) else 9)
+            if nu == 0:
+                status[v] = 2
+                continue
+            status[v] = 0 if nu >= 9 else 1
+            # back to the tangent-plane chart: grad w = hz M^T grad f, Hess w = hz M^T Hf M
+            f1, f2, f11, f12, f22 = r[0, 0], r[1, 0], r[2, 0], r[3, 0], r[4, 0]
+            a1 = hz * (m11 * f1 + m21 * f2)
+            a2 = hz * (m12 * f1 + m22 * f2)
+            p11 = f11 * m11 + f12 * m21
+            p12 = f11 * m12 + f12 * m22
+            p21 = f12 * m11 + f22 * m21
+            p22 = f12 * m12 + f22 * m22
+            a3 = hz * (m11 * p11 + m21 * p21)
+            a4 = hz * (m11 * p12 + m21 * p22)
+            a5 = hz * (m12 * p12 + m22 * p22)
+            sq = np.sqrt(1.0 + a1 * a1 + a2 * a2)
+            mx = (nx - a1 * ax - a2 * bx) / sq
+            my = (ny - a1 * ay - a2 * by) / sq
+            mz = (nz - a1 * az - a2 * bz) / sq
+            E, Fm, G = 1.0 + a1 * a1, a1 * a2, 1.0 + a2 * a2
+            L, M, Nn = a3 / sq, a4 / sq, a5 / sq
+            D = E * G - Fm * Fm
+            K[v] = (L * Nn - M * M) / D
+            H[v] = (E * Nn - 2.0 * Fm * M + G * L) / (2.0 * D)
+            e1, e2, x1, y1, z1 = principal_point(
+                E, Fm, G, L, M, Nn,
+                ax + a1 * nx, ay + a1 * ny, az + a1 * nz,
+                bx + a2 * nx, by + a2 * ny, bz + a2 * nz,
+                mx, my, mz,
+            )  # fmt: skip
+            k1[v] = e1
+            k2[v] = e2
+            normal[v, 0], normal[v, 1], normal[v, 2] = mx, my, mz
+            d1[v, 0], d1[v, 1], d1[v, 2] = x1, y1, z1
+            d2[v, 0] = my * z1 - mz * y1
+            d2[v, 1] = mz * x1 - mx * z1
+            d2[v, 2] = mx * y1 - my * x1
+
+
+@nb.njit(cache=True)
+def _normals_kernel(V, F, N):
+    for f in range(F.shape[0]):
+        i, j, k = F[f, 0], F[f, 1], F[f, 2]
+        ux, uy, uz = V[j, 0] - V[i, 0], V[j, 1] - V[i, 1], V[j, 2] - V[i, 2]
+        wx, wy, wz = V[k, 0] - V[i, 0], V[k, 1] - V[i, 1], V[k, 2] - V[i, 2]
+        cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
+        for v in (i, j, k):
+            N[v, 0] += cx
+            N[v, 1] += cy
+            N[v, 2] += cz
+    for v in range(N.shape[0]):
+        s = np.sqrt(N[v, 0] ** 2 + N[v, 1] ** 2 + N[v, 2] ** 2)
+        for c in range(3):
+            N[v, c] = N[v, c] / s if s > 0.0 else np.nan
+
+
+def vertex_normals(V, F):
+    """Area-weighted unit vertex normals (sum of face cross products), (n, 3) float64;
+    NaN rows where a vertex is in no face or its faces cancel."""
+    N = np.zeros((len(V), 3))
+    _normals_kernel(np.ascontiguousarray(V, dtype=np.float64),
+                    np.ascontiguousarray(F, dtype=np.int64), N)
+    return N
+
+
+def _checked_normals(V, F, where=""):
+    N0 = vertex_normals(V, F)
+    bad = np.isnan(N0[:, 0])
+    if bad.any():
+        v = int(np.flatnonzero(bad)[0])
+        raise MeshError(
+            f"{where}vertex {v} has no normal (it is in no face, or its faces cancel out); "
+            f"{int(bad.sum())} such vertices"
+        )
+    return N0
+
+def jet_fit(V, F, adj=None, where="", degree=3, todo=None, strict=True):
+    """Per-vertex curvature by a cubic jet fit (see the module docstring).
+
+    Parameters
+    ----------
+    V : (n, 3) float64
+    F : (m, 3) int64
+    adj : tuple, optional
+        The result of :func:`adjacency` (computed when None).
+    degree : {3, 4}
+        Degree of the jet inside the surface; near the boundary it is always 4
+        (one-sided neighbourhoods).  4 is more accurate on coarse meshes and
+        about twice as slow.
+    todo : (n,) bool, optional
+        Fit only these vertices (the others' rows are left uninitialised).
+    strict : bool
+        Raise when a vertex cannot be fitted (else its ``status`` is 2).
+
+    Returns
+    -------
+    dict with ``normal`` (n, 3), ``K``, ``H``, ``k1``, ``k2`` (n,), ``d1``,
+    ``d2`` (n, 3), and ``status`` (n,) int8: 0 cubic or quartic fit, 1
+    quadratic fit (too few neighbours), 2 no fit.  Raises
+    :class:`geomkit.MeshError` when a vertex has no usable neighbourhood (if ``strict``).
+    """
+    if degree not in (3, 4):
+        raise MeshError(f"jet degree must be 3 or 4, got {degree!r}")
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    F = np.ascontiguousarray(F, dtype=np.int64)
+    n = len(V)
+    if adj is None:
+        adj = adjacency(F, n)
+    ptr, nbr, boundary, _ = adj
+    N0 = _checked_normals(V, F, where)
+    out = {
+        "normal": np.empty((n, 3)),
+        "K": np.empty(n),
+        "H": np.empty(n),
+        "k1": np.empty(n),
+        "k2": np.empty(n),
+        "d1": np.empty((n, 3)),
+        "d2": np.empty((n, 3)),
+        "status": np.zeros(n, dtype=np.int8),
+    }
+    near = _near_boundary(ptr, nbr, boundary)
+    todo = np.ones(n, dtype=np.bool_) if todo is None else np.ascontiguousarray(todo, bool)
+    _jet_kernel(V, N0, ptr, nbr, boundary, near, int(degree), todo, out["normal"], out["K"],
+                out["H"], out["k1"], out["k2"], out["d1"], out["d2"], out["status"],
+                nb.get_num_threads())
+    bad = (out["status"] == 2) & todo
+    if strict and bad.any():
+        v = int(np.flatnonzero(bad)[0])
+        raise MeshError(
+            f"{where}no jet fit at vertex {v}: its neighbourhood has too few vertices or "
+            f"they are collinear; {int(bad.sum())} such vertices"
+        )
+    return out
+
+
+@nb.njit(parallel=True, cache=True)
+def _uv_kernel(V, UV, ptr, nbr, boundary, near, degree, J, status, T):
+    n = V.shape[0]
+    chunk = (n + T - 1) // T
+    for t in nb.prange(T):
+        mark = np.zeros(n, dtype=np.int64)
+        buf = np.empty(MAXNB, dtype=np.int64)
+        xs = np.empty(MAXNB)
+        ys = np.empty(MAXNB)
+        zs = np.empty((MAXNB, 3))
+        ws = np.empty(MAXNB)
+        A = np.empty((14, 14))
+        r = np.empty((14, 3))
+        phi = np.empty(14)
+        for v in range(t * chunk, min(n, (t + 1) * chunk)):
+            cnt = _gather(v, ptr, nbr, 4 if boundary[v] else (3 if near[v] else 2), mark, buf)
+            for k in range(cnt):
+                u = buf[k]
+                xs[k] = UV[u, 0] - UV[v, 0]
+                ys[k] = UV[u, 1] - UV[v, 1]
+                for c in range(3):
+                    zs[k, c] = V[u, c] - V[v, c]
+            ok, m11, m12, m21, m22, hz = _whiten(xs, ys, cnt)
+            if not ok:
+                status[v] = 2
+                continue
+            for k in range(cnt):
+                ws[k] = _weight(xs[k] * xs[k] + ys[k] * ys[k])
+            nu = _fit(xs, ys, zs, ws, cnt, A, r, phi, 3, 14 if (near[v] or degree == 4) else 9)
+            if nu == 0:
+                status[v] = 2
+                continue
+            status[v] = 0 if nu >= 9 else 1
+            for c in range(3):
+                f1, f2, f11, f12, f22 = r[0, c], r[1, c], r[2, c], r[3, c], r[4, c]
+                J[c, v] = m11 * f1 + m21 * f2
+                J[3 + c, v] = m12 * f1 + m22 * f2
+                p11 = f11 * m11 + f12 * m21
+                p12 = f11 * m12 + f12 * m22
+                p21 = f12 * m11 + f22 * m21
+                p22 = f12 * m12 + f22 * m22
+                J[6 + c, v] = m11 * p11 + m21 * p21
+                J[9 + c, v] = m11 * p12 + m21 * p22
+                J[12 + c, v] = m12 * p12 + m22 * p22
+
+def uv_jet(V, F, uv, adj=None, where="", degree=3):
+    """2-jet of ``X`` in the chart ``uv: (n, 2)``: ``J: (15, n)`` as in
+    :func:`geomkit.mesh.structured.grid_jet`, by a weighted cubic fit of each
+    coordinate over the same adaptive neighbourhood (and ``degree``) as :func:`jet_fit`."""
+    if degree not in (3, 4):
+        raise MeshError(f"jet degree must be 3 or 4, got {degree!r}")
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    F = np.ascontiguousarray(F, dtype=np.int64)
+    UV = np.ascontiguousarray(uv, dtype=np.float64)
+    n = len(V)
+    if adj is None:
+        adj = adjacency(F, n)
+    ptr, nbr, boundary, _ = adj
+    J = np.empty((15, n))
+    status = np.zeros(n, dtype=np.int8)
+    near = _near_boundary(ptr, nbr, boundary)
+    _uv_kernel(V, UV, ptr, nbr, boundary, near, int(degree), J, status, nb.get_num_threads())
+    bad = status == 2
+    if bad.any():
+        v = int(np.flatnonzero(bad)[0])
+        raise MeshError(
+            f"{where}no jet fit in the uv chart at vertex {v} (too few neighbours, or their "
+            f"uv coordinates coincide or are collinear); {int(bad.sum())} such vertices"
+        )
+    return J
+
+
+@nb.njit(cache=True)
+def _one_ring_kernel(V, F, n):
+    angle = np.zeros(n)
+    area = np.zeros(n)
+    lap = np.zeros((n, 3))
+    for f in range(F.shape[0]):
+        ids = F[f]
+        P = np.empty((3, 3))
+        for c in range(3):
+            for d in range(3):
+                P[c, d] = V[ids[c], d]
+        cots = np.empty(3)
+        angs = np.empty(3)
+        for c in range(3):
+            a, b = (c + 1) % 3, (c + 2) % 3
+            ux, uy, uz = P[a, 0] - P[c, 0], P[a, 1] - P[c, 1], P[a, 2] - P[c, 2]
+            wx, wy, wz = P[b, 0] - P[c, 0], P[b, 1] - P[c, 1], P[b, 2] - P[c, 2]
+            dot = ux * wx + uy * wy + uz * wz
+            cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
+            cr = np.sqrt(cx * cx + cy * cy + cz * cz)
+            angs[c] = np.arctan2(cr, dot)
+            cots[c] = dot / cr
+        A = 0.0
+        ux, uy, uz = P[1, 0] - P[0, 0], P[1, 1] - P[0, 1], P[1, 2] - P[0, 2]
+        wx, wy, wz = P[2, 0] - P[0, 0], P[2, 1] - P[0, 1], P[2, 2] - P[0, 2]
+        cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
+        A = 0.5 * np.sqrt(cx * cx + cy * cy + cz * cz)
+        obtuse = -1
+        for c in range(3):
+            if angs[c] > 0.5 * np.pi:
+                obtuse = c
+        for c in range(3):
+            i = ids[c]
+            a, b = (c + 1) % 3, (c + 2) % 3
+            angle[i] += angs[c]
+            # mixed area (Meyer et al. 2003)
+            if obtuse == -1:
+                lab = sum((P[a] - P[c]) ** 2)
+                lac = sum((P[b] - P[c]) ** 2)
+                area[i] += (lab * cots[b] + lac * cots[a]) / 8.0
+            elif obtuse == c:
+                area[i] += A / 2.0
+            else:
+                area[i] += A / 4.0
+            # cotan Laplacian: edge (c, a) is opposite corner b
+            for d in range(3):
+                lap[i, d] += cots[b] * (P[a, d] - P[c, d]) + cots[a] * (P[b, d] - P[c, d])
+    return angle, area, lap
+
+
+def angle_defect(V, F):
+    """Angle defect ``2 pi - sum of the angles at v``, (n,) float64.
+
+    For a closed mesh the sum over vertices is ``2 pi chi`` exactly (discrete
+    Gauss-Bonnet).  At a boundary vertex it is not a curvature.
+
+    >>> import numpy as np
+    >>> V = np.array([[0., 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    >>> F = np.array([[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]])
+    >>> bool(np.isclose(angle_defect(V, F).sum(), 4 * np.pi))
+    True
+    """
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    F = np.ascontiguousarray(F, dtype=np.int64)
+    angle, _, _ = _one_ring_kernel(V, F, len(V))
+    return 2.0 * np.pi - angle
+
+
+def one_ring(V, F, adj=None, where=""):
+    """The cheap one-ring estimators: ``K = (2 pi - sum angles) / A_mixed`` and
+    ``H = (Delta_cot X . N) / 2`` with ``Delta_cot X = (1 / 2A) sum (cot a + cot b)
+    (X_j - X_i)`` (MATH sign: outward sphere gives ``H = -1/a``), ``N`` the
+    area-weighted normal; ``k1, k2 = H +- sqrt(max(H^2 - K, 0))``.
+
+    Boundary vertices get the mean of their interior neighbours' values (the
+    one-ring formulas do not hold there).  Returns a dict ``normal``, ``K``,
+    ``H``, ``k1``, ``k2``.  Not convergent on irregular meshes; see :func:`jet_fit`.
+    """
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    F = np.ascontiguousarray(F, dtype=np.int64)
+    n = len(V)
+    N0 = _checked_normals(V, F, where)
+    angle, area, lap = _one_ring_kernel(V, F, n)
+    K = (2.0 * np.pi - angle) / area
+    H = 0.5 * (lap / (2.0 * area)[:, None] * N0).sum(axis=1)
+    if adj is None:
+        adj = adjacency(F, n)
+    ptr, nbr, boundary, _ = adj
+    if boundary.any():
+        for arr in (K, H):
+            _fill_boundary(arr, ptr, nbr, boundary)
+    r = np.sqrt(np.maximum(H * H - K, 0.0))
+    return {"normal": N0, "K": K, "H": H, "k1": H + r, "k2": H - r}
+
+
+@nb.njit(cache=True)
+def _fill_boundary(a, ptr, nbr, boundary):
+    src = a.copy()
+    for v in range(a.shape[0]):
+        if boundary[v]:
+            s, c = 0.0, 0
+            for q in range(ptr[v], ptr[v + 1]):
+                u = nbr[q]
+                if not boundary[u]:
+                    s += src[u]
+                    c += 1
+            if c:
+                a[v] = s / c
+
+
+@nb.njit(cache=True)
+def _vertex_faces(F, n):
+    cnt = np.zeros(n + 1, dtype=np.int64)
+    for f in range(F.shape[0]):
+        for k in range(3):
+            cnt[F[f, k] + 1] += 1
+    ptr = np.cumsum(cnt)
+    fill = ptr[:-1].copy()
+    vf = np.empty(ptr[n], dtype=np.int64)
+    nxt = np.empty(ptr[n], dtype=np.int64)  # the corner's next and previous vertex,
+    prv = np.empty(ptr[n], dtype=np.int64)  # stored with it to scan a fan contiguously
+    for f in range(F.shape[0]):
+        for k in range(3):
+            v = F[f, k]
+            vf[fill[v]] = f
+            nxt[fill[v]] = F[f, (k + 1) % 3]
+            prv[fill[v]] = F[f, (k + 2) % 3]
+            fill[v] += 1
+    return ptr, vf, nxt, prv
+
+
+@nb.njit(parallel=True, cache=True)
+def _face_normals(V, F, N):
+    for f in nb.prange(F.shape[0]):
+        i, j, k = F[f, 0], F[f, 1], F[f, 2]
+        ux, uy, uz = V[j, 0] - V[i, 0], V[j, 1] - V[i, 1], V[j, 2] - V[i, 2]
+        wx, wy, wz = V[k, 0] - V[i, 0], V[k, 1] - V[i, 1], V[k, 2] - V[i, 2]
+        cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
+        s = np.sqrt(cx * cx + cy * cy + cz * cz)
+        N[f, 0], N[f, 1], N[f, 2] = cx / s, cy / s, cz / s
+
+
+@nb.njit(parallel=True, cache=True)
+def _crease_candidates(F, Nf, Nv, cos_half, cand):
+    # a face on a sharp edge is more than half the edge's angle away from the
+    # normal at one of its corners; smooth meshes have no such face
+    for f in nb.prange(F.shape[0]):
+        for k in range(3):
+            v = F[f, k]
+            if Nf[f, 0] * Nv[v, 0] + Nf[f, 1] * Nv[v, 1] + Nf[f, 2] * Nv[v, 2] < cos_half:
+                cand[f] = True
+
+
+@nb.njit(cache=True)
+def _across(f, a, b, ptr, vf, nxt, prv):
+    """The face other than f on edge (a, b), or -1 (boundary or non-manifold)."""
+    other, nother = -1, 0
+    for q in range(ptr[a], ptr[a + 1]):
+        if (prv[q] == b or nxt[q] == b) and vf[q] != f:
+            other = vf[q]
+            nother += 1
+    return other if nother == 1 else -1
+
+
+@nb.njit(cache=True)
+def _nsharp(f, F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+    if memo[f] < 0:
+        c = 0
+        for k in range(3):
+            g = _across(f, F[f, k], F[f, (k + 1) % 3], ptr, vf, nxt, prv)
+            if g >= 0 and Nf[f, 0] * Nf[g, 0] + Nf[f, 1] * Nf[g, 1] + Nf[f, 2] * Nf[g, 2] < cos_max:
+                c += 1
+        memo[f] = c
+    return memo[f]
+
+
+@nb.njit(cache=True)
+def _is_crease(f, g, F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+    # sharp, and neither face a fold-over (a flipped sliver is sharp on all three edges)
+    if Nf[f, 0] * Nf[g, 0] + Nf[f, 1] * Nf[g, 1] + Nf[f, 2] * Nf[g, 2] >= cos_max:
+        return False
+    return (_nsharp(f, F, Nf, ptr, vf, nxt, prv, cos_max, memo) < 3
+            and _nsharp(g, F, Nf, ptr, vf, nxt, prv, cos_max, memo) < 3)
+
+
+@nb.njit(cache=True)
+def _cut(F, Nf, cand, ptr, vf, nxt, prv, cos_max, n):
+    """New vertex of each corner (m, 3): a vertex keeps its index for the fan of
+    its first face, further fans between creases get new indices n, n+1, ...;
+    returns also the original vertex of each new one."""
+    m = F.shape[0]
+    memo = -np.ones(m, dtype=np.int64)
+    split = np.zeros(n, dtype=np.bool_)
+    for f in range(m):
+        if cand[f]:
+            for k in range(3):
+                a, b = F[f, k], F[f, (k + 1) % 3]
+                g = _across(f, a, b, ptr, vf, nxt, prv)
+                if g >= 0 and _is_crease(f, g, F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+                    split[a] = True
+                    split[b] = True
+    corner = F.copy()
+    nextra = 0
+    extra = np.empty(n, dtype=np.int64)
+    for v in range(n):
+        if not split[v]:
+            continue
+        lo, hi = ptr[v], ptr[v + 1]
+        comp = np.arange(hi - lo)
+        for q in range(lo, hi):  # join the fan across smooth edges (v, nxt[q])
+            w = nxt[q]
+            for r in range(lo, hi):
+                if r != q and (prv[r] == w or nxt[r] == w):
+                    if not _is_crease(vf[q], vf[r], F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+                        x, y = q - lo, r - lo
+                        while comp[x] != x:
+                            x = comp[x]
+                        while comp[y] != y:
+                            y = comp[y]
+                        if x != y:
+                            comp[max(x, y)] = min(x, y)
+        ids = -np.ones(hi - lo, dtype=np.int64)
+        for q in range(lo, hi):
+            x = q - lo
+            while comp[x] != x:
+                x = comp[x]
+            if ids[x] < 0:
+                if x == 0:
+                    ids[x] = v
+                else:
+                    if nextra == extra.shape[0]:
+                        grown = np.empty(2 * nextra + 1, dtype=np.int64)
+                        grown[:nextra] = extra[:nextra]
+                        extra = grown
+                    ids[x] = n + nextra
+                    extra[nextra] = v
+                    nextra += 1
+            f = vf[q]
+            for k in range(3):
+                if F[f, k] == v:
+                    corner[f, k] = ids[x]
+    return corner, extra[:nextra].copy()
+
+
+def split_creases(V, F, angle=60.0, normals=None):
+    """Cut a triangle mesh along its sharp edges, so that fits do not cross them.
+
+    An edge is sharp when the normals of its two faces differ by more than
+    ``angle`` degrees (a trailing edge, a fold), unless one of the faces is sharp
+    on all three edges (a flipped sliver, not a crease).  Each vertex on a sharp
+    edge gets one copy per fan of faces between sharp edges, so the sharp edges
+    become boundaries (where :func:`jet_fit` uses one-sided quartic fits).
+    Vertices keep their indices (the copy for the fan of their first face);
+    further copies are appended.
+
+    Returns ``(V2, F2, orig)``: the cut mesh and the original vertex of each new
+    one, ``orig`` (n2,) with ``orig[:n] = arange(n)``; ``orig`` is None when
+    there is no sharp edge (the mesh is returned as is).  ``normals`` may pass
+    the area-weighted vertex normals when already computed.
+
+    >>> import numpy as np
+    >>> V = np.array([[0., 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    >>> F = np.array([[0, 1, 2], [0, 3, 1]])   # two faces at a right angle
+    >>> V2, F2, orig = split_creases(V, F)
+    >>> orig.tolist(), F2.tolist()
+    ([0, 1, 2, 3, 0, 1], [[0, 1, 2], [4, 3, 5]])
+    """
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    F = np.ascontiguousarray(F, dtype=np.int64)
+    if not angle:
+        return V, F, None
+    n, m = len(V), len(F)
+    Nf = np.empty((m, 3))
+    _face_normals(V, F, Nf)
+    Nv = vertex_normals(V, F) if normals is None else normals
+    cand = np.zeros(m, dtype=np.bool_)
+    _crease_candidates(F, Nf, Nv, float(np.cos(np.radians(angle / 2))), cand)
+    if not cand.any():
+        return V, F, None
+    ptr, vf, nxt, prv = _vertex_faces(F, n)
+    corner, extra = _cut(F, Nf, cand, ptr, vf, nxt, prv, float(np.cos(np.radians(angle))), n)
+    if not len(extra):
+        return V, F, None
+    orig = np.concatenate([np.arange(n), extra])
+    return V[orig], corner, orig
+
+
+@nb.njit(parallel=True, cache=True)
+def _degenerate_kernel(V, F, out):
+    for f in nb.prange(F.shape[0]):
+        i, j, k = F[f, 0], F[f, 1], F[f, 2]
+        if i == j or j == k or i == k:
+            out[f] = True
+            continue
+        ux, uy, uz = V[j, 0] - V[i, 0], V[j, 1] - V[i, 1], V[j, 2] - V[i, 2]
+        wx, wy, wz = V[k, 0] - V[i, 0], V[k, 1] - V[i, 1], V[k, 2] - V[i, 2]
+        cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
+        vx, vy, vz = V[k, 0] - V[j, 0], V[k, 1] - V[j, 1], V[k, 2] - V[j, 2]
+        l2 = max(ux * ux + uy * uy + uz * uz, max(wx * wx + wy * wy + wz * wz,
+                                                   vx * vx + vy * vy + vz * vz))
+        # zero area: |cross| = 2 area <= 1e-12 * longest edge^2 (NaN rows are not flagged)
+        out[f] = np.sqrt(cx * cx + cy * cy + cz * cz) <= 1e-12 * l2
+
+
+def degenerate_faces(V, F):
+    """Mask (m,) of faces with a repeated vertex or zero area (relative to their
+    longest edge)."""
+    out = np.zeros(len(F), dtype=np.bool_)
+    _degenerate_kernel(np.ascontiguousarray(V, dtype=np.float64),
+                       np.ascontiguousarray(F, dtype=np.int64), out)
+    return out
