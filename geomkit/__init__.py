@@ -65,16 +65,20 @@ _LAZY = {
     "weitzenbock": "geomkit.symbolic.teleparallel",
     "coincident_gauge": "geomkit.symbolic.teleparallel",
     "teleparallel": "geomkit.symbolic.teleparallel",
+    "nonmetricity_scalar": "geomkit.symbolic.teleparallel",
+    "curvature_split": "geomkit.symbolic.teleparallel",
     "field_equations": "geomkit.symbolic.variational",
+    "hodge_variation": "geomkit.symbolic.variational",
     # b^k geometry
     "BkChart": "geomkit.symbolic.bk",
     "BkForm": "geomkit.symbolic.bk",
+    "BkVectorField": "geomkit.symbolic.bk",
     # lowering to numba
     "lower": "geomkit.codegen",
     "Kernel": "geomkit.codegen",
 }
 
-_SUBMODULES = {"symbolic", "codegen", "mesh", "batch", "defects", "cli", "errors"}
+_SUBMODULES = {"symbolic", "codegen", "mesh", "batch", "defects", "plot", "cli", "errors"}
 
 __all__ = sorted(set(_LAZY) | _SUBMODULES | {"GeomkitError"})
 
