@@ -61,6 +61,8 @@ _LAZY = {
     "einstein": "geomkit.symbolic.curvature",
     "weyl": "geomkit.symbolic.curvature",
     "kretschmann": "geomkit.symbolic.curvature",
+    "torsion_pieces": "geomkit.symbolic.decompose",
+    "nonmetricity_pieces": "geomkit.symbolic.decompose",
     # teleparallel geometry and variational calculus
     "weitzenbock": "geomkit.symbolic.teleparallel",
     "coincident_gauge": "geomkit.symbolic.teleparallel",
