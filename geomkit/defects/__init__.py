@@ -149,6 +149,8 @@ def general_teleparallel(conn, disclination_trace="Lambda", nonmetricity_scale=N
         Return :math:`\star\rho` ((n-1)-forms, to be integrated over hypersurfaces)
         instead of the 1-forms :math:`\rho`.
 
+    Notes
+    -----
     Returns :class:`DefectDensities` with the torsion trace :math:`T=\iota_aT^a`
     (dislocations), :math:`\Lambda` or :math:`\Lambda_W` (disclinations) and the Weyl
     trace :math:`Q` (point defects), each times its scale.

@@ -385,6 +385,8 @@ class Connection:
         simplify : strategy, optional
             Applied to the result's components (default: the coframe's).
 
+        Notes
+        -----
         :math:`DX^{a}{}_{b}=dX^a{}_b+\\omega^a{}_c\\wedge X^c{}_b-\\omega^c{}_b\\wedge X^a{}_c`
         (one term per index, with the sign of the graded Leibniz rule).
         """
