@@ -561,47 +561,48 @@ def _one_ring_kernel(V, F, n):
     area = np.zeros(n)
     lap = np.zeros((n, 3))
     for f in range(F.shape[0]):
-        ids = F[f]
-        P = np.empty((3, 3))
+        ids = (F[f, 0], F[f, 1], F[f, 2])
+        # corner c: angle between edges to the next (a) and previous (b) corner
+        cot0, cot1, cot2 = 0.0, 0.0, 0.0
+        ang0, ang1, ang2 = 0.0, 0.0, 0.0
         for c in range(3):
-            for d in range(3):
-                P[c, d] = V[ids[c], d]
-        cots = np.empty(3)
-        angs = np.empty(3)
-        for c in range(3):
-            a, b = (c + 1) % 3, (c + 2) % 3
-            ux, uy, uz = P[a, 0] - P[c, 0], P[a, 1] - P[c, 1], P[a, 2] - P[c, 2]
-            wx, wy, wz = P[b, 0] - P[c, 0], P[b, 1] - P[c, 1], P[b, 2] - P[c, 2]
+            i, a, b = ids[c], ids[(c + 1) % 3], ids[(c + 2) % 3]
+            ux, uy, uz = V[a, 0] - V[i, 0], V[a, 1] - V[i, 1], V[a, 2] - V[i, 2]
+            wx, wy, wz = V[b, 0] - V[i, 0], V[b, 1] - V[i, 1], V[b, 2] - V[i, 2]
             dot = ux * wx + uy * wy + uz * wz
             cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
             cr = np.sqrt(cx * cx + cy * cy + cz * cz)
-            angs[c] = np.arctan2(cr, dot)
-            cots[c] = dot / cr
-        A = 0.0
-        ux, uy, uz = P[1, 0] - P[0, 0], P[1, 1] - P[0, 1], P[1, 2] - P[0, 2]
-        wx, wy, wz = P[2, 0] - P[0, 0], P[2, 1] - P[0, 1], P[2, 2] - P[0, 2]
-        cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
-        A = 0.5 * np.sqrt(cx * cx + cy * cy + cz * cz)
+            if c == 0:
+                ang0, cot0, A = np.arctan2(cr, dot), dot / cr, 0.5 * cr
+            elif c == 1:
+                ang1, cot1 = np.arctan2(cr, dot), dot / cr
+            else:
+                ang2, cot2 = np.arctan2(cr, dot), dot / cr
         obtuse = -1
+        if ang0 > 0.5 * np.pi:
+            obtuse = 0
+        elif ang1 > 0.5 * np.pi:
+            obtuse = 1
+        elif ang2 > 0.5 * np.pi:
+            obtuse = 2
         for c in range(3):
-            if angs[c] > 0.5 * np.pi:
-                obtuse = c
-        for c in range(3):
-            i = ids[c]
-            a, b = (c + 1) % 3, (c + 2) % 3
-            angle[i] += angs[c]
+            i, a, b = ids[c], ids[(c + 1) % 3], ids[(c + 2) % 3]
+            angc = ang0 if c == 0 else (ang1 if c == 1 else ang2)
+            cota = cot1 if c == 0 else (cot2 if c == 1 else cot0)  # at corner a
+            cotb = cot2 if c == 0 else (cot0 if c == 1 else cot1)  # at corner b
+            angle[i] += angc
+            lab = (V[a, 0] - V[i, 0]) ** 2 + (V[a, 1] - V[i, 1]) ** 2 + (V[a, 2] - V[i, 2]) ** 2
+            lac = (V[b, 0] - V[i, 0]) ** 2 + (V[b, 1] - V[i, 1]) ** 2 + (V[b, 2] - V[i, 2]) ** 2
             # mixed area (Meyer et al. 2003)
             if obtuse == -1:
-                lab = sum((P[a] - P[c]) ** 2)
-                lac = sum((P[b] - P[c]) ** 2)
-                area[i] += (lab * cots[b] + lac * cots[a]) / 8.0
+                area[i] += (lab * cotb + lac * cota) / 8.0
             elif obtuse == c:
                 area[i] += A / 2.0
             else:
                 area[i] += A / 4.0
-            # cotan Laplacian: edge (c, a) is opposite corner b
+            # cotan Laplacian: edge (i, a) is opposite corner b, edge (i, b) opposite a
             for d in range(3):
-                lap[i, d] += cots[b] * (P[a, d] - P[c, d]) + cots[a] * (P[b, d] - P[c, d])
+                lap[i, d] += cotb * (V[a, d] - V[i, d]) + cota * (V[b, d] - V[i, d])
     return angle, area, lap
 
 
