@@ -140,6 +140,8 @@ def features(surface, names=None, method="jet", degree=3, crease_angle=60.0):
         out = _triangle_features(surface, names, method, where, degree, crease_angle)
     out = {k: np.ascontiguousarray(out[k], dtype=np.float64) for k in names}
     for k, v in out.items():
+        if np.isfinite(v).all():
+            continue
         bad = ~np.isfinite(v.reshape(len(v), -1)).all(axis=1)
         if bad.any():
             p = int(np.flatnonzero(bad)[0])
@@ -162,9 +164,10 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
     out = {}
     inv = [x for x in names if x in INVARIANT_FEATURES]
     chart = [x for x in names if x in CHART_FEATURES]
-    back, uv = None, surface.uv
+    back, uv, N0 = None, surface.uv, None
     if method == "jet" and crease_angle:
-        V2, F2, orig = tri.split_creases(V, F, crease_angle)
+        N0 = tri._checked_normals(V, F, where)
+        V2, F2, orig = tri.split_creases(V, F, crease_angle, normals=N0)
         if orig is not None:
             back = np.arange(len(V0))  # vertices keep their indices; copies come after
             V, F = V2, F2
@@ -172,7 +175,8 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
             uv = None if uv is None else uv[orig]
     if inv:
         if method == "jet":
-            r = tri.jet_fit(V, F, adj, where, degree, strict=back is None)
+            r = tri.jet_fit(V, F, adj, where, degree, strict=back is None,
+                            normals=N0 if back is None else None)
             if back is not None:
                 r = {k: v[back] for k, v in r.items()}
                 failed = r["status"] == 2

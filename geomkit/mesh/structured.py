@@ -131,12 +131,13 @@ def principal_point(E, F, G, L, M, N, ux, uy, uz, vx, vy, vz, nx, ny, nz):
 
 
 @nb.njit(parallel=True, cache=True)
-def _principal_kernel(E, F, G, L, M, N, Xu, Xv, nrm, k1, k2, d1, d2):
+def _principal_kernel(E, F, G, L, M, N, J, nx_, ny_, nz_, k1, k2, d1, d2):
+    # J: (15, n) jet, rows 0..2 = X_u, 3..5 = X_v
     for p in nb.prange(E.shape[0]):
-        nx, ny, nz = nrm[p, 0], nrm[p, 1], nrm[p, 2]
+        nx, ny, nz = nx_[p], ny_[p], nz_[p]
         a, b, x, y, z = principal_point(
-            E[p], F[p], G[p], L[p], M[p], N[p], Xu[p, 0], Xu[p, 1], Xu[p, 2],
-            Xv[p, 0], Xv[p, 1], Xv[p, 2], nx, ny, nz,
+            E[p], F[p], G[p], L[p], M[p], N[p], J[0, p], J[1, p], J[2, p],
+            J[3, p], J[4, p], J[5, p], nx, ny, nz,
         )
         k1[p] = a
         k2[p] = b
@@ -157,11 +158,21 @@ def principal(E, F, G, L, M, N, Xu, Xv, normal):
     ``dX``, ``d2 = normal x d1`` (so ``(d1, d2, normal)`` is right-handed; the
     sign of ``d1`` is arbitrary).  At umbilics ``d1`` is along ``X_u``.
     """
+    J = np.zeros((15, len(E)))
+    J[0:3] = np.asarray(Xu).T
+    J[3:6] = np.asarray(Xv).T
+    nrm = np.asarray(normal)
+    return _principal(E, F, G, L, M, N, J, nrm[:, 0], nrm[:, 1], nrm[:, 2])
+
+
+def _principal(E, F, G, L, M, N, J, nx, ny, nz):
+    """:func:`principal` on a jet ``J: (15, n)`` and normal components (n,)."""
     n = len(E)
     k1, k2 = np.empty(n), np.empty(n)
     d1, d2 = np.empty((n, 3)), np.empty((n, 3))
     f = np.ascontiguousarray
-    _principal_kernel(f(E), f(F), f(G), f(L), f(M), f(N), f(Xu), f(Xv), f(normal), k1, k2, d1, d2)
+    _principal_kernel(f(E), f(F), f(G), f(L), f(M), f(N), f(J), f(nx), f(ny), f(nz),
+                      k1, k2, d1, d2)
     return k1, k2, d1, d2
 
 
@@ -187,9 +198,8 @@ def jet_features(J, names, where="", labels=None):
             f"{int(bad.sum())} such points"
         )
     out = {}
-    normal = np.column_stack([r["nx"], r["ny"], r["nz"]])
     if "normal" in names:
-        out["normal"] = normal
+        out["normal"] = np.column_stack([r["nx"], r["ny"], r["nz"]])
     for k in ("K", "H", "R1212", "dA"):
         if k in names:
             out[k] = r[k]
@@ -199,18 +209,17 @@ def jet_features(J, names, where="", labels=None):
         out["b"] = _sym2(r["L"], r["M"], r["N"])
     if "dg" in names:
         dg = np.empty((n, 2, 2, 2))
-        dg[:, 0] = _sym2(r["E_u"], r["F_u"], r["G_u"])
-        dg[:, 1] = _sym2(r["E_v"], r["F_v"], r["G_v"])
+        _sym2(r["E_u"], r["F_u"], r["G_u"], dg[:, 0])
+        _sym2(r["E_v"], r["F_v"], r["G_v"], dg[:, 1])
         out["dg"] = dg
     if "Gamma" in names:
         Gm = np.empty((n, 2, 2, 2))
-        Gm[:, 0] = _sym2(r["Gamma1_11"], r["Gamma1_12"], r["Gamma1_22"])
-        Gm[:, 1] = _sym2(r["Gamma2_11"], r["Gamma2_12"], r["Gamma2_22"])
+        _sym2(r["Gamma1_11"], r["Gamma1_12"], r["Gamma1_22"], Gm[:, 0])
+        _sym2(r["Gamma2_11"], r["Gamma2_12"], r["Gamma2_22"], Gm[:, 1])
         out["Gamma"] = Gm
     if {"k1", "k2", "d1", "d2", "S"} & set(names):
-        Xu, Xv = J[0:3].T, J[3:6].T
-        k1, k2, d1, d2 = principal(r["E"], r["F"], r["G"], r["L"], r["M"], r["N"], Xu, Xv,
-                                   normal)
+        k1, k2, d1, d2 = _principal(r["E"], r["F"], r["G"], r["L"], r["M"], r["N"], J,
+                                    r["nx"], r["ny"], r["nz"])
         for k, v in (("k1", k1), ("k2", k2), ("d1", d1), ("d2", d2)):
             if k in names:
                 out[k] = v
@@ -226,8 +235,9 @@ def shape_tensor(k1, k2, d1, d2):
     )
 
 
-def _sym2(a, b, c):
-    out = np.empty((len(a), 2, 2))
+def _sym2(a, b, c, out=None):
+    if out is None:
+        out = np.empty((len(a), 2, 2))
     out[:, 0, 0] = a
     out[:, 0, 1] = b
     out[:, 1, 0] = b

@@ -295,7 +295,8 @@ def _whiten(xs, ys, cnt):
 @nb.njit(cache=True, inline="always")
 def _weight(rr):
     # rr = squared distance / squared neighbourhood radius, in [0, 1]
-    return np.exp(-4.0 * rr)
+    w = 1.0 - 0.8 * rr
+    return w * w * w
 
 
 @nb.njit(parallel=True, cache=True)
@@ -409,8 +410,9 @@ def vertex_normals(V, F):
     return N
 
 
-def _checked_normals(V, F, where=""):
-    N0 = vertex_normals(V, F)
+def _checked_normals(V, F, where="", N0=None):
+    if N0 is None:
+        N0 = vertex_normals(V, F)
     bad = np.isnan(N0[:, 0])
     if bad.any():
         v = int(np.flatnonzero(bad)[0])
@@ -420,7 +422,7 @@ def _checked_normals(V, F, where=""):
         )
     return N0
 
-def jet_fit(V, F, adj=None, where="", degree=3, todo=None, strict=True):
+def jet_fit(V, F, adj=None, where="", degree=3, todo=None, strict=True, normals=None):
     """Per-vertex curvature by a cubic jet fit (see the module docstring).
 
     Parameters
@@ -437,6 +439,8 @@ def jet_fit(V, F, adj=None, where="", degree=3, todo=None, strict=True):
         Fit only these vertices (the others' rows are left uninitialised).
     strict : bool
         Raise when a vertex cannot be fitted (else its ``status`` is 2).
+    normals : (n, 3), optional
+        The area-weighted vertex normals, when already computed.
 
     Returns
     -------
@@ -453,7 +457,7 @@ def jet_fit(V, F, adj=None, where="", degree=3, todo=None, strict=True):
     if adj is None:
         adj = adjacency(F, n)
     ptr, nbr, boundary, _ = adj
-    N0 = _checked_normals(V, F, where)
+    N0 = _checked_normals(V, F, where, normals)
     out = {
         "normal": np.empty((n, 3)),
         "K": np.empty(n),
@@ -557,47 +561,48 @@ def _one_ring_kernel(V, F, n):
     area = np.zeros(n)
     lap = np.zeros((n, 3))
     for f in range(F.shape[0]):
-        ids = F[f]
-        P = np.empty((3, 3))
+        ids = (F[f, 0], F[f, 1], F[f, 2])
+        # corner c: angle between edges to the next (a) and previous (b) corner
+        cot0, cot1, cot2 = 0.0, 0.0, 0.0
+        ang0, ang1, ang2 = 0.0, 0.0, 0.0
         for c in range(3):
-            for d in range(3):
-                P[c, d] = V[ids[c], d]
-        cots = np.empty(3)
-        angs = np.empty(3)
-        for c in range(3):
-            a, b = (c + 1) % 3, (c + 2) % 3
-            ux, uy, uz = P[a, 0] - P[c, 0], P[a, 1] - P[c, 1], P[a, 2] - P[c, 2]
-            wx, wy, wz = P[b, 0] - P[c, 0], P[b, 1] - P[c, 1], P[b, 2] - P[c, 2]
+            i, a, b = ids[c], ids[(c + 1) % 3], ids[(c + 2) % 3]
+            ux, uy, uz = V[a, 0] - V[i, 0], V[a, 1] - V[i, 1], V[a, 2] - V[i, 2]
+            wx, wy, wz = V[b, 0] - V[i, 0], V[b, 1] - V[i, 1], V[b, 2] - V[i, 2]
             dot = ux * wx + uy * wy + uz * wz
             cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
             cr = np.sqrt(cx * cx + cy * cy + cz * cz)
-            angs[c] = np.arctan2(cr, dot)
-            cots[c] = dot / cr
-        A = 0.0
-        ux, uy, uz = P[1, 0] - P[0, 0], P[1, 1] - P[0, 1], P[1, 2] - P[0, 2]
-        wx, wy, wz = P[2, 0] - P[0, 0], P[2, 1] - P[0, 1], P[2, 2] - P[0, 2]
-        cx, cy, cz = uy * wz - uz * wy, uz * wx - ux * wz, ux * wy - uy * wx
-        A = 0.5 * np.sqrt(cx * cx + cy * cy + cz * cz)
+            if c == 0:
+                ang0, cot0, A = np.arctan2(cr, dot), dot / cr, 0.5 * cr
+            elif c == 1:
+                ang1, cot1 = np.arctan2(cr, dot), dot / cr
+            else:
+                ang2, cot2 = np.arctan2(cr, dot), dot / cr
         obtuse = -1
+        if ang0 > 0.5 * np.pi:
+            obtuse = 0
+        elif ang1 > 0.5 * np.pi:
+            obtuse = 1
+        elif ang2 > 0.5 * np.pi:
+            obtuse = 2
         for c in range(3):
-            if angs[c] > 0.5 * np.pi:
-                obtuse = c
-        for c in range(3):
-            i = ids[c]
-            a, b = (c + 1) % 3, (c + 2) % 3
-            angle[i] += angs[c]
+            i, a, b = ids[c], ids[(c + 1) % 3], ids[(c + 2) % 3]
+            angc = ang0 if c == 0 else (ang1 if c == 1 else ang2)
+            cota = cot1 if c == 0 else (cot2 if c == 1 else cot0)  # at corner a
+            cotb = cot2 if c == 0 else (cot0 if c == 1 else cot1)  # at corner b
+            angle[i] += angc
+            lab = (V[a, 0] - V[i, 0]) ** 2 + (V[a, 1] - V[i, 1]) ** 2 + (V[a, 2] - V[i, 2]) ** 2
+            lac = (V[b, 0] - V[i, 0]) ** 2 + (V[b, 1] - V[i, 1]) ** 2 + (V[b, 2] - V[i, 2]) ** 2
             # mixed area (Meyer et al. 2003)
             if obtuse == -1:
-                lab = sum((P[a] - P[c]) ** 2)
-                lac = sum((P[b] - P[c]) ** 2)
-                area[i] += (lab * cots[b] + lac * cots[a]) / 8.0
+                area[i] += (lab * cotb + lac * cota) / 8.0
             elif obtuse == c:
                 area[i] += A / 2.0
             else:
                 area[i] += A / 4.0
-            # cotan Laplacian: edge (c, a) is opposite corner b
+            # cotan Laplacian: edge (i, a) is opposite corner b, edge (i, b) opposite a
             for d in range(3):
-                lap[i, d] += cots[b] * (P[a, d] - P[c, d]) + cots[a] * (P[b, d] - P[c, d])
+                lap[i, d] += cotb * (V[a, d] - V[i, d]) + cota * (V[b, d] - V[i, d])
     return angle, area, lap
 
 
@@ -662,23 +667,29 @@ def _fill_boundary(a, ptr, nbr, boundary):
 
 
 @nb.njit(cache=True)
-def _vertex_faces(F, n):
-    cnt = np.zeros(n + 1, dtype=np.int64)
+def _vertex_faces(F, slot, nslot):
+    """Faces around the vertices with ``slot[v] >= 0`` (CSR over slots), each with
+    the corner's next and previous vertex, stored together to scan a fan
+    contiguously."""
+    cnt = np.zeros(nslot + 1, dtype=np.int64)
     for f in range(F.shape[0]):
         for k in range(3):
-            cnt[F[f, k] + 1] += 1
+            s = slot[F[f, k]]
+            if s >= 0:
+                cnt[s + 1] += 1
     ptr = np.cumsum(cnt)
     fill = ptr[:-1].copy()
-    vf = np.empty(ptr[n], dtype=np.int64)
-    nxt = np.empty(ptr[n], dtype=np.int64)  # the corner's next and previous vertex,
-    prv = np.empty(ptr[n], dtype=np.int64)  # stored with it to scan a fan contiguously
+    vf = np.empty(ptr[nslot], dtype=np.int64)
+    nxt = np.empty(ptr[nslot], dtype=np.int64)
+    prv = np.empty(ptr[nslot], dtype=np.int64)
     for f in range(F.shape[0]):
         for k in range(3):
-            v = F[f, k]
-            vf[fill[v]] = f
-            nxt[fill[v]] = F[f, (k + 1) % 3]
-            prv[fill[v]] = F[f, (k + 2) % 3]
-            fill[v] += 1
+            s = slot[F[f, k]]
+            if s >= 0:
+                vf[fill[s]] = f
+                nxt[fill[s]] = F[f, (k + 1) % 3]
+                prv[fill[s]] = F[f, (k + 2) % 3]
+                fill[s] += 1
     return ptr, vf, nxt, prv
 
 
@@ -706,7 +717,8 @@ def _crease_candidates(F, Nf, Nv, cos_half, cand):
 
 @nb.njit(cache=True)
 def _across(f, a, b, ptr, vf, nxt, prv):
-    """The face other than f on edge (a, b), or -1 (boundary or non-manifold)."""
+    """The face other than f on edge (a, b), or -1 (boundary or non-manifold);
+    ``a`` is a slot of the fan CSR."""
     other, nother = -1, 0
     for q in range(ptr[a], ptr[a + 1]):
         if (prv[q] == b or nxt[q] == b) and vf[q] != f:
@@ -716,11 +728,11 @@ def _across(f, a, b, ptr, vf, nxt, prv):
 
 
 @nb.njit(cache=True)
-def _nsharp(f, F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+def _nsharp(f, F, Nf, slot, ptr, vf, nxt, prv, cos_max, memo):
     if memo[f] < 0:
         c = 0
         for k in range(3):
-            g = _across(f, F[f, k], F[f, (k + 1) % 3], ptr, vf, nxt, prv)
+            g = _across(f, slot[F[f, k]], F[f, (k + 1) % 3], ptr, vf, nxt, prv)
             if g >= 0 and Nf[f, 0] * Nf[g, 0] + Nf[f, 1] * Nf[g, 1] + Nf[f, 2] * Nf[g, 2] < cos_max:
                 c += 1
         memo[f] = c
@@ -728,16 +740,16 @@ def _nsharp(f, F, Nf, ptr, vf, nxt, prv, cos_max, memo):
 
 
 @nb.njit(cache=True)
-def _is_crease(f, g, F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+def _is_crease(f, g, F, Nf, slot, ptr, vf, nxt, prv, cos_max, memo):
     # sharp, and neither face a fold-over (a flipped sliver is sharp on all three edges)
     if Nf[f, 0] * Nf[g, 0] + Nf[f, 1] * Nf[g, 1] + Nf[f, 2] * Nf[g, 2] >= cos_max:
         return False
-    return (_nsharp(f, F, Nf, ptr, vf, nxt, prv, cos_max, memo) < 3
-            and _nsharp(g, F, Nf, ptr, vf, nxt, prv, cos_max, memo) < 3)
+    return (_nsharp(f, F, Nf, slot, ptr, vf, nxt, prv, cos_max, memo) < 3
+            and _nsharp(g, F, Nf, slot, ptr, vf, nxt, prv, cos_max, memo) < 3)
 
 
 @nb.njit(cache=True)
-def _cut(F, Nf, cand, ptr, vf, nxt, prv, cos_max, n):
+def _cut(F, Nf, cand, slot, ptr, vf, nxt, prv, cos_max, n):
     """New vertex of each corner (m, 3): a vertex keeps its index for the fan of
     its first face, further fans between creases get new indices n, n+1, ...;
     returns also the original vertex of each new one."""
@@ -748,8 +760,8 @@ def _cut(F, Nf, cand, ptr, vf, nxt, prv, cos_max, n):
         if cand[f]:
             for k in range(3):
                 a, b = F[f, k], F[f, (k + 1) % 3]
-                g = _across(f, a, b, ptr, vf, nxt, prv)
-                if g >= 0 and _is_crease(f, g, F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+                g = _across(f, slot[a], b, ptr, vf, nxt, prv)
+                if g >= 0 and _is_crease(f, g, F, Nf, slot, ptr, vf, nxt, prv, cos_max, memo):
                     split[a] = True
                     split[b] = True
     corner = F.copy()
@@ -758,13 +770,14 @@ def _cut(F, Nf, cand, ptr, vf, nxt, prv, cos_max, n):
     for v in range(n):
         if not split[v]:
             continue
-        lo, hi = ptr[v], ptr[v + 1]
+        lo, hi = ptr[slot[v]], ptr[slot[v] + 1]
         comp = np.arange(hi - lo)
         for q in range(lo, hi):  # join the fan across smooth edges (v, nxt[q])
             w = nxt[q]
             for r in range(lo, hi):
                 if r != q and (prv[r] == w or nxt[r] == w):
-                    if not _is_crease(vf[q], vf[r], F, Nf, ptr, vf, nxt, prv, cos_max, memo):
+                    if not _is_crease(vf[q], vf[r], F, Nf, slot, ptr, vf, nxt, prv, cos_max,
+                                      memo):
                         x, y = q - lo, r - lo
                         while comp[x] != x:
                             x = comp[x]
@@ -830,8 +843,17 @@ def split_creases(V, F, angle=60.0, normals=None):
     _crease_candidates(F, Nf, Nv, float(np.cos(np.radians(angle / 2))), cand)
     if not cand.any():
         return V, F, None
-    ptr, vf, nxt, prv = _vertex_faces(F, n)
-    corner, extra = _cut(F, Nf, cand, ptr, vf, nxt, prv, float(np.cos(np.radians(angle))), n)
+    # fans are needed around the candidates' vertices and their neighbours only
+    near = np.zeros(n, dtype=np.bool_)
+    near[F[cand]] = True
+    need = np.zeros(n, dtype=np.bool_)
+    need[F[near[F].any(axis=1)]] = True
+    slot = np.full(n, -1, dtype=np.int64)
+    idx = np.flatnonzero(need)
+    slot[idx] = np.arange(len(idx))
+    ptr, vf, nxt, prv = _vertex_faces(F, slot, len(idx))
+    corner, extra = _cut(F, Nf, cand, slot, ptr, vf, nxt, prv,
+                         float(np.cos(np.radians(angle))), n)
     if not len(extra):
         return V, F, None
     orig = np.concatenate([np.arange(n), extra])
