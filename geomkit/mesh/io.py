@@ -62,6 +62,8 @@ def read(path, repair=False):
         Merge duplicate vertices, drop degenerate faces and isolated vertices
         (triangle meshes); what was done is in ``surface.repair_report``.
 
+    Notes
+    -----
     Returns a :class:`TriangleSurface` or :class:`StructuredSurface`.  Raises
     :class:`geomkit.MeshError` naming the file for a missing, empty,
     unreadable or unsupported file, or a file with no surface faces.  The

@@ -79,6 +79,8 @@ class TriangleSurface:
     file_format : str, optional
         Format the surface was read from.
 
+    Notes
+    -----
     Shapes are checked here; the geometry (NaN, degenerate faces, duplicate
     vertices, ...) is checked by :meth:`check`.
     """
