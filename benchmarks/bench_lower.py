@@ -263,7 +263,8 @@ def bench_size(n, w, kern, names, fns, rng, est):
         res = fn()  # warm-up
         t0 = time.perf_counter() - t0
         t = timed(fn, repeat) if t0 < 2.0 else t0
-        peak = traced_peak(fn)
+        # tracemalloc slows Python-level allocation a lot: skip it for slow peers
+        peak = traced_peak(fn) if t0 < 2.0 else None
         est[label] = t / n
         rows.append((label, t, peak))
         return res
@@ -310,8 +311,8 @@ def bench_size(n, w, kern, names, fns, rng, est):
         if t is None:
             print(f"  {label:16s} {peak}")
             continue
-        print(f"  {label:16s} {t:9.4f} {n / t / 1e6:8.2f} {t / tg:10.2f} {mb(peak)} "
-              f"{peak / out_bytes:8.2f}")
+        mem = f"{mb(peak)} {peak / out_bytes:8.2f}" if peak is not None else "     n/a      n/a"
+        print(f"  {label:16s} {t:9.4f} {n / t / 1e6:8.2f} {t / tg:10.2f} {mem}")
     sys.stdout.flush()
 
 
