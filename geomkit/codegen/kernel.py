@@ -29,7 +29,7 @@ _LAYOUT = "auto"
 # below this many operations per call (points x operations per point) the
 # formula runs serially: waking the thread pool costs more than it saves, and
 # on a busy machine the parallel region waits for a descheduled thread
-SERIAL_WORK = 1_000_000
+SERIAL_WORK = 5_000_000
 
 _memo = {}  # key -> Kernel, for this process
 _lock = threading.Lock()
