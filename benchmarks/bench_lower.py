@@ -50,6 +50,7 @@ except ImportError:  # pragma: no cover
     se = None
 
 MAX_CALL_S = 40.0  # skip a peer at a size when its extrapolated call time exceeds this
+MAX_BYTES = 6 * 2**30  # skip lambdify-with-cse above this much temporary memory
 _STACKED = {}  # id(point set) -> stacked arrays of the W3 hand kernel
 
 
@@ -237,13 +238,15 @@ def run_workload(name, w, sizes, cache, args):
     creation["hand numba (compile)"] = time.perf_counter() - t
     print("peer creation: " + ", ".join(f"{k} {v:.2f} s" for k, v in creation.items()))
 
+    # lambdify with cse keeps every temporary array alive until it returns
+    w["cse_arrays"] = len(sp.cse(exprs, order="none")[0]) + len(exprs)
     rng = np.random.default_rng(1)
     est = {}  # peer -> seconds per point at the last size
     for n in sizes:
-        bench_size(n, w, kern, names, (f_np, f_cse, f_se), rng, est)
+        bench_size(n, w, kern, names, (f_np, f_cse, f_se), rng, est, args.skip)
 
 
-def bench_size(n, w, kern, names, fns, rng, est):
+def bench_size(n, w, kern, names, fns, rng, est, skip=()):
     """Time every peer on the same n points and print the table."""
     f_np, f_cse, f_se = fns
     _STACKED.clear()
@@ -258,6 +261,14 @@ def bench_size(n, w, kern, names, fns, rng, est):
 
     def bench(label, fn):
         per = est.get(label)
+        if label in skip:
+            rows.append((label, None, "skipped (--skip)"))
+            return None
+        if label == "lambdify cse" and w["cse_arrays"] * n * 8 > MAX_BYTES:
+            gb = w["cse_arrays"] * n * 8 / 2**30
+            rows.append((label, None, f"skipped (its {w['cse_arrays']} live temporaries "
+                                      f"would take {gb:.0f} GiB)"))
+            return None
         if per is not None and per * n > MAX_CALL_S:
             rows.append((label, None, f"skipped (estimated {per * n:.0f} s per call)"))
             return None
@@ -327,6 +338,8 @@ def main():
     ap.add_argument("--only", nargs="*", default=["W1", "W2", "W3"],
                     help="workloads: W1 W2 W3 (or W3-2d, W3-3d)")
     ap.add_argument("--threads", type=int, default=None, help="numba threads (default: all)")
+    ap.add_argument("--skip", nargs="*", default=(),
+                    help="peers to leave out, e.g. 'lambdify' 'hand numba'")
     ap.add_argument("--no-naive", dest="naive", action="store_false",
                     help="skip the cold compile of the naive layout for W2")
     args = ap.parse_args()
