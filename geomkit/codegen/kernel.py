@@ -29,7 +29,7 @@ _LAYOUT = "auto"
 # below this many operations per call (points x operations per point) the
 # formula runs serially: waking the thread pool costs more than it saves, and
 # on a busy machine the parallel region waits for a descheduled thread
-SERIAL_WORK = 1_000_000
+SERIAL_WORK = 5_000_000
 
 _memo = {}  # key -> Kernel, for this process
 _lock = threading.Lock()
@@ -200,6 +200,10 @@ def _generate(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath)
     all_names = [s.name for s in sym_ins] + [p.name for p in pars] + [n for n, _, _ in found]
     seen = set()
     for n in all_names:
+        if n in ("out", "check"):
+            raise LoweringError(
+                f"an input or parameter may not be named {n!r} (a keyword of Kernel calls)"
+            )
         if n in seen:
             raise LoweringError(f"name {n!r} is used twice among the inputs and parameters")
         seen.add(n)
