@@ -18,6 +18,7 @@ formulas, while CSE stays global: values shared between parts are passed along
 as arguments and returned as tuples.
 """
 
+import hashlib
 import re
 from collections.abc import Mapping
 
@@ -38,7 +39,7 @@ __all__ = [
     "fingerprint",
 ]
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 BLOCK = 1024  # points per task of the parallel loop
 # Formulas up to this many operations (after CSE) sit directly in the prange body:
 # they compile quickly that way and run ~15% faster than through `block`
@@ -96,23 +97,23 @@ def _atom_text(node):
 
 
 def fingerprint(exprs):
-    """A process-independent text of the expressions' structure (for cache keys).
+    """A process-independent digest of the expressions' structure (for cache keys).
 
-    Each distinct node becomes one line ``class child-ids`` (atoms: their value);
-    the expressions' root ids close the text.  Linear in the size of the DAG.
+    Each node's digest hashes its class and its children's digests (atoms:
+    their value), so equal subtrees give equal digests whether or not sympy
+    made them one shared object -- sharing depends on the state of sympy's
+    cache, which differs between processes.  Linear in the size of the DAG.
     """
-    ids, lines = {}, []
+    digests = {}
     for node in unique_nodes(exprs):
         if node.args:
-            kids = " ".join(str(ids[id(a)]) for a in node.args)
             cls = type(node)
             name = cls.__name__ if not isinstance(node, AppliedUndef) else f"F:{cls.__name__}"
-            lines.append(f"{name} {kids}")
+            text = name + "(" + ",".join(digests[id(a)] for a in node.args) + ")"
         else:
-            lines.append(_atom_text(node))
-        ids[id(node)] = len(lines) - 1
-    lines.append("roots " + " ".join(str(ids[id(e)]) for e in exprs))
-    return "\n".join(lines)
+            text = _atom_text(node)
+        digests[id(node)] = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return "roots " + " ".join(digests[id(e)] for e in exprs)
 
 
 # -- 1. outputs --------------------------------------------------------------------
