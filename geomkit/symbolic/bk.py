@@ -59,7 +59,7 @@ import sympy as sp
 
 from ..errors import BkFormError, DegenerateMetricError, DegreeError, GeomkitError
 from .chart import Chart, VectorField, bracket
-from .forms import Form, _collect, _wedge2, sort_sign
+from .forms import Form, _collect, _wedge2, format_terms, sort_sign
 from .forms import d as _d
 from .forms import interior as _interior
 from .forms import pullback as _pullback
@@ -978,31 +978,7 @@ class BkForm:
     def __repr__(self):
         bk = self.bk
         names = ["zeta" if i == bk.zindex else f"d{x}" for i, x in enumerate(bk.coords)]
-        return _frame_repr(self._f, names)
-
-
-def _frame_repr(f, names):
-    if not len(f):
-        return "0"
-    if f.degree == 0:
-        return str(f.to_scalar())
-    parts = []
-    for idx in sorted(f.components):
-        v = f.components[idx]
-        b = "^".join(names[i] for i in idx)
-        if v == 1:
-            t = b
-        elif v == -1:
-            t = "-" + b
-        elif isinstance(v, sp.Add):
-            t = f"({v})*{b}"
-        else:
-            t = f"{v}*{b}"
-        parts.append(t)
-    out = parts[0]
-    for t in parts[1:]:
-        out += " - " + t[1:] if t.startswith("-") else " + " + t
-    return out
+        return format_terms(self._f, names)
 
 
 def _homotopy(beta, coords):

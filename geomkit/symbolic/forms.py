@@ -356,33 +356,12 @@ class Form:
             )
         return self._hash
 
-    def _basis(self, idx, latex=False):
-        names = [sp.latex(x) if latex else str(x) for x in self.chart.coords]
-        sep = r" \wedge " if latex else "^"
-        return sep.join(("d" if not latex else r"d") + names[i] for i in idx)
+    def _latex_basis(self, idx):
+        return r" \wedge ".join("d" + sp.latex(self.chart.coords[i]) for i in idx)
 
     def __repr__(self):
-        if not self._c:
-            return "0"
-        if self.degree == 0:
-            return str(self._c[()])
-        parts = []
-        for idx in sorted(self._c):
-            v = self._c[idx]
-            b = self._basis(idx)
-            if v == 1:
-                t = b
-            elif v == -1:
-                t = "-" + b
-            elif isinstance(v, sp.Add):
-                t = f"({v})*{b}"
-            else:
-                t = f"{v}*{b}"
-            parts.append(t)
-        out = parts[0]
-        for t in parts[1:]:
-            out += " - " + t[1:] if t.startswith("-") else " + " + t
-        return out
+        names = [f"d{x}" for x in self.chart.coords]
+        return format_terms(self, names)
 
     def _repr_latex_(self):
         if not self._c:
@@ -392,7 +371,7 @@ class Form:
         parts = []
         for idx in sorted(self._c):
             v = self._c[idx]
-            b = self._basis(idx, latex=True)
+            b = self._latex_basis(idx)
             if v == 1:
                 parts.append(b)
             elif v == -1:
@@ -400,6 +379,32 @@ class Form:
             else:
                 parts.append(rf"\left({sp.latex(v)}\right) {b}")
         return "$" + " + ".join(parts).replace("+ -", "- ") + "$"
+
+
+def format_terms(form, names):
+    """``coef*b1^b2 + ...`` text of a form whose basis 1-forms are called ``names``."""
+    comps = form.components
+    if not comps:
+        return "0"
+    if form.degree == 0:
+        return str(comps[()])
+    parts = []
+    for idx in sorted(comps):
+        v = comps[idx]
+        b = "^".join(names[i] for i in idx)
+        if v == 1:
+            t = b
+        elif v == -1:
+            t = "-" + b
+        elif isinstance(v, sp.Add):
+            t = f"({v})*{b}"
+        else:
+            t = f"{v}*{b}"
+        parts.append(t)
+    out = parts[0]
+    for t in parts[1:]:
+        out += " - " + t[1:] if t.startswith("-") else " + " + t
+    return out
 
 
 def _zero(chart, degree):
