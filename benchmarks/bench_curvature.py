@@ -64,27 +64,15 @@ def sympy_metric(name):
         F = [sp.Function(f)(t, x, y, z) for f in "ABCD"]
         return (t, x, y, z), sp.diag(-F[0], F[1], F[2], F[3])
     t, r, th, ph = sp.symbols("t r theta phi", positive=True)
+    from geomkit.symbolic import spacetimes
+
+    X = (t, r, th, ph)
     if name == "schwarzschild":
-        M = sp.Symbol("M", positive=True)
-        f = 1 - 2 * M / r
-        return (t, r, th, ph), sp.diag(-f, 1 / f, r**2, r**2 * sp.sin(th) ** 2)
+        return X, spacetimes.schwarzschild(X, sp.Symbol("M", positive=True))
     if name == "flrw":
-        k = sp.Symbol("k", real=True)
-        a = sp.Function("a")(t)
-        return (t, r, th, ph), sp.diag(
-            -1, a**2 / (1 - k * r**2), a**2 * r**2, a**2 * r**2 * sp.sin(th) ** 2
-        )
+        return X, spacetimes.flrw(X, sp.Function("a")(t), sp.Symbol("k", real=True))
     if name == "kerr":
-        M, a = sp.symbols("M a", positive=True)
-        Sig = r**2 + a**2 * sp.cos(th) ** 2
-        Del = r**2 - 2 * M * r + a**2
-        g = sp.zeros(4, 4)
-        g[0, 0] = -(1 - 2 * M * r / Sig)
-        g[0, 3] = g[3, 0] = -2 * M * a * r * sp.sin(th) ** 2 / Sig
-        g[1, 1] = Sig / Del
-        g[2, 2] = Sig
-        g[3, 3] = (r**2 + a**2 + 2 * M * a**2 * r * sp.sin(th) ** 2 / Sig) * sp.sin(th) ** 2
-        return (t, r, th, ph), g
+        return X, spacetimes.kerr(X, *sp.symbols("M a", positive=True))
     raise ValueError(name)
 
 

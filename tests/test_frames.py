@@ -4,6 +4,7 @@ import pytest
 import sympy as sp
 
 import geomkit as gk
+from geomkit.symbolic import spacetimes
 from geomkit.symbolic.simplify import simplify_expr
 
 
@@ -87,14 +88,7 @@ def test_from_metric_diagonal_and_block():
     c = gk.Chart("t r theta phi", positive=True)
     t, r, th, ph = c.coords
     M, a = sp.symbols("M a", positive=True)
-    Sig = r**2 + a**2 * sp.cos(th) ** 2
-    Del = r**2 - 2 * M * r + a**2
-    g = sp.zeros(4, 4)
-    g[0, 0] = -(1 - 2 * M * r / Sig)
-    g[0, 3] = g[3, 0] = -2 * M * a * r * sp.sin(th) ** 2 / Sig
-    g[1, 1] = Sig / Del
-    g[2, 2] = Sig
-    g[3, 3] = (r**2 + a**2 + 2 * M * a**2 * r * sp.sin(th) ** 2 / Sig) * sp.sin(th) ** 2
+    g = spacetimes.kerr(c.coords, M, a)
     kerr = gk.Metric(c, g, sign=-1)
     cf = gk.Coframe.from_metric(kerr)
     assert cf.is_orthonormal

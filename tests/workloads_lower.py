@@ -8,6 +8,8 @@ W3: Christoffel symbols from the metric and its first derivatives (2-D and 3-D).
 
 import sympy as sp
 
+from geomkit.symbolic import spacetimes
+
 
 def christoffel(g, coords, dg=None):
     r"""Coordinate Christoffel symbols :math:`\Gamma^k_{ij}=\tfrac12g^{kl}(\partial_ig_{lj}
@@ -57,15 +59,7 @@ def kerr_metric():
     """Kerr metric in Boyer--Lindquist coordinates ``(t, r, theta, phi)``, G = c = 1."""
     t, r, th, ph = sp.symbols("t r theta phi", real=True)
     M, a = sp.symbols("M a", positive=True)
-    Sigma = r**2 + a**2 * sp.cos(th) ** 2
-    Delta = r**2 - 2 * M * r + a**2
-    g = sp.zeros(4, 4)
-    g[0, 0] = -(1 - 2 * M * r / Sigma)
-    g[0, 3] = g[3, 0] = -2 * M * a * r * sp.sin(th) ** 2 / Sigma
-    g[1, 1] = Sigma / Delta
-    g[2, 2] = Sigma
-    g[3, 3] = (r**2 + a**2 + 2 * M * a**2 * r * sp.sin(th) ** 2 / Sigma) * sp.sin(th) ** 2
-    return g, (t, r, th, ph), (M, a)
+    return spacetimes.kerr((t, r, th, ph), M, a), (t, r, th, ph), (M, a)
 
 
 def kerr_riemann():
