@@ -17,7 +17,11 @@ and reciprocal vectors ``e^i = g^{ii} e_i``:
 >>> import sympy as sp
 >>> from geomkit import Chart, Metric
 >>> c = Chart('x y z')
->>> ga = algebra(Metric(c, sp.eye(3)))          # doctest: +SKIP
+>>> ga = algebra(Metric(c, sp.eye(3)))
+>>> dx, dy, dz = c.dx
+>>> A = to_multivector(dx ^ dy, ga)
+>>> from_multivector(hodge_ga(A, ga), c, ga, 1)
+dz
 """
 
 import sympy as sp
