@@ -4,8 +4,15 @@ Figures are made with :class:`matplotlib.figure.Figure` directly, never through
 pyplot's window machinery, so they work headless (no display, any backend
 setting) and leave pyplot's state alone.
 
->>> from geomkit.plot import plot_feature                         # doctest: +SKIP
->>> fig = plot_feature('wing.xyz', 'K', 'wing-K.png')             # doctest: +SKIP
+>>> import os, tempfile
+>>> from geomkit.cli import main
+>>> d = tempfile.mkdtemp()
+>>> main(['demo-wing', '-o', os.path.join(d, 'wing.xyz')])   # doctest: +ELLIPSIS
+/...wing.xyz: wing grid 257 x 65 (Plot3D ASCII)
+0
+>>> fig = plot_feature(os.path.join(d, 'wing.xyz'), 'K', os.path.join(d, 'wing-K.png'))
+>>> os.path.getsize(os.path.join(d, 'wing-K.png')) > 10_000
+True
 """
 
 import os

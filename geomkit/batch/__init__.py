@@ -1,9 +1,17 @@
 r"""Feature extraction on many surface files: a local process pool or a Dask cluster.
 
+>>> import os, tempfile
 >>> import geomkit as gk
->>> summary = gk.batch.features(['wings/*.xyz'], 'out/')   # doctest: +SKIP
->>> summary['ok'], summary['failed'], summary['failures']  # doctest: +SKIP
-(200, 0, [])
+>>> from geomkit.cli import main
+>>> d = tempfile.mkdtemp()
+>>> for name in ('a', 'b'):
+...     _ = main(['demo-wing', '-o', os.path.join(d, name + '.xyz'), '--ni', '33', '--nj', '9'])
+/...a.xyz: wing grid 33 x 9 (Plot3D ASCII)
+/...b.xyz: wing grid 33 x 9 (Plot3D ASCII)
+>>> summary = gk.batch.features([os.path.join(d, '*.xyz')], os.path.join(d, 'out'),
+...                             workers=1, progress=False)
+>>> summary['ok'], summary['failed'], summary['failures']
+(2, 0, [])
 
 One function, :func:`process_one`, does the work for one input file (read,
 compute the features with :func:`geomkit.mesh.features`, write atomically);
