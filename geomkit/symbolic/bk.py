@@ -59,7 +59,7 @@ import sympy as sp
 
 from ..errors import BkFormError, DegenerateMetricError, DegreeError, GeomkitError
 from .chart import Chart, VectorField, bracket
-from .forms import Form, _collect, _wedge2, format_terms, sort_sign
+from .forms import Form, _collect, _wedge2, format_terms, map_images, sort_sign
 from .forms import d as _d
 from .forms import interior as _interior
 from .forms import pullback as _pullback
@@ -739,14 +739,7 @@ class BkForm:
             raise GeomkitError(f"pullback needs the target BkChart, got {type(target).__name__}")
         bk = self.bk
         src = bk.chart
-        images = []
-        for x in src.coords:
-            if x in mapping:
-                images.append(sp.sympify(mapping[x]))
-            elif x in target.coords:
-                images.append(x)
-            else:
-                raise GeomkitError(f"pullback: no image given for coordinate {x} of {src!r}")
+        images = map_images(mapping, src, target.chart)
         zimg = images[bk.zindex]
         if _cancel(zimg.subs(target.z, 0)) != 0:
             raise BkFormError(

@@ -527,6 +527,31 @@ def lie(X, obj):
     return d(interior(X, obj)) + interior(X, d(obj))
 
 
+def map_images(mapping, src, target):
+    """Images of ``src``'s coordinates under a map given as ``{x: expr in target}``.
+
+    A coordinate missing from ``mapping`` maps to itself, which must then be a
+    coordinate of ``target``; keys that are not coordinates of ``src`` are errors.
+    """
+    images = []
+    for x in src.coords:
+        if x in mapping:
+            images.append(sp.sympify(mapping[x]))
+        elif x in target.coords:
+            images.append(x)
+        else:
+            raise GeomkitError(
+                f"pullback: no image given for coordinate {x} of {src!r} "
+                f"(and it is not a coordinate of {target!r})"
+            )
+    extra = set(mapping) - set(src.coords)
+    if extra:
+        raise GeomkitError(
+            f"pullback: {sorted(map(str, extra))} are not coordinates of {src!r}"
+        )
+    return images
+
+
 def pullback(mapping, form, chart):
     r"""Pull ``form`` back along a map ``phi: chart -> form.chart``.
 
@@ -549,22 +574,7 @@ def pullback(mapping, form, chart):
     if not isinstance(chart, Chart):
         raise GeomkitError(f"pullback() needs the target Chart, got {type(chart).__name__}")
     src = form.chart
-    images = []
-    for x in src.coords:
-        if x in mapping:
-            images.append(sp.sympify(mapping[x]))
-        elif x in chart.coords:
-            images.append(x)
-        else:
-            raise GeomkitError(
-                f"pullback: no image given for coordinate {x} of {src!r} "
-                f"(and it is not a coordinate of {chart!r})"
-            )
-    extra = set(mapping) - set(src.coords)
-    if extra:
-        raise GeomkitError(
-            f"pullback: {sorted(map(str, extra))} are not coordinates of {src!r}"
-        )
+    images = map_images(mapping, src, chart)
     if form.degree > chart.dim:
         return _zero(chart, form.degree)
     sub = dict(zip(src.coords, images))

@@ -55,7 +55,7 @@ from ..errors import DimensionError, GeomkitError, SingularCoframeError
 from .connection import Connection, levi_civita
 from .decompose import torsion_scalar as _torsion_scalar_arrays
 from .forms import Form, d
-from .frames import DEFAULT_STRATEGY, Coframe
+from .frames import DEFAULT_STRATEGY, Coframe, _as_matrix
 from .simplify import get_strategy
 
 __all__ = [
@@ -147,12 +147,7 @@ def teleparallel(coframe, L, nonmetricity_scale=1):
     if not isinstance(coframe, Coframe):
         raise GeomkitError(f"teleparallel needs a Coframe, got {type(coframe).__name__}")
     n = coframe.n
-    try:
-        L = sp.Matrix(L)
-    except (TypeError, ValueError) as exc:
-        raise DimensionError(f"L must be an {n}x{n} matrix: {exc}") from None
-    if L.shape != (n, n):
-        raise DimensionError(f"L must be {n}x{n}, got {L.shape[0]}x{L.shape[1]}")
+    L = _as_matrix(L, n, "L")
     f = get_strategy("cancel")
     det = f(L.det(method="berkowitz"))
     if det == 0:

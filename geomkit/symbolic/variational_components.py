@@ -38,13 +38,7 @@ def _euler_linear(expr, fns):
     Every function and derivative of ``fns`` is first replaced by a plain symbol, so
     that coefficients are read by differentiating in symbols (fast), not in
     ``Derivative`` objects."""
-    fset = set(fns)
-    jets = {}
-    for D in expr.atoms(sp.Derivative):
-        if D.expr in fset:
-            jets[D] = sp.Dummy("jet")
-    for fn in fns:
-        jets[fn] = sp.Dummy("jet")
+    jets = _jet_symbols(expr, fns)
     flat = expr.xreplace(jets)
     zero = {s: 0 for s in jets.values()}
     out = {fn: sp.S.Zero for fn in fns}
@@ -59,6 +53,14 @@ def _euler_linear(expr, fns):
         else:
             out[atom] += c
     return out
+
+
+def _jet_symbols(expr, fns):
+    """A fresh symbol for each of ``fns`` and each of their derivatives in ``expr``."""
+    fset = set(fns)
+    jets = {D: sp.Dummy("jet") for D in expr.atoms(sp.Derivative) if D.expr in fset}
+    jets.update({fn: sp.Dummy("jet") for fn in fns})
+    return jets
 
 
 def _first_order(eps):
@@ -77,12 +79,7 @@ def _first_order(eps):
 
 def _linear_part(lag, eps, fns):
     """d/d eps at eps = 0 of ``lag``, with the varied functions made plain symbols first."""
-    jets = {}
-    for D in lag.atoms(sp.Derivative):
-        if D.expr in fns:
-            jets[D] = sp.Dummy("jet")
-    for fn in fns:
-        jets[fn] = sp.Dummy("jet")
+    jets = _jet_symbols(lag, fns)
     flat = lag.xreplace(jets)
     lin = sp.diff(flat, eps).xreplace({eps: 0})
     return lin.xreplace({v: k for k, v in jets.items()})
