@@ -5,6 +5,7 @@ import random
 
 import pytest
 import sympy as sp
+from oracles import christoffel_direct
 
 import geomkit as gk
 from geomkit.symbolic.connection import contortion, disformation
@@ -106,32 +107,6 @@ def test_bianchi_noncoordinate_coframe():
         for b in range(3):
             rhs = gk.d(om[a][b]) + sum((om[a][k] ^ om[k][b] for k in range(3)), gk.Form(c, 2))
             assert R[a][b].equals(rhs, "algebraic")
-
-
-def christoffel_direct(g, coords):
-    n = len(coords)
-    gi = g.inv()
-    return [
-        [
-            [
-                sp.cancel(
-                    sum(
-                        gi[l, k]
-                        * (
-                            sp.diff(g[k, nu], coords[mu])
-                            + sp.diff(g[k, mu], coords[nu])
-                            - sp.diff(g[mu, nu], coords[k])
-                        )
-                        for k in range(n)
-                    )
-                    / 2
-                )
-                for nu in range(n)
-            ]
-            for mu in range(n)
-        ]
-        for l in range(n)
-    ]
 
 
 def test_levi_civita_polar_and_sphere():

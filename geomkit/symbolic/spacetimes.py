@@ -12,7 +12,7 @@ so the same metric feeds geomkit, the tests and the peers of the benchmarks.
 
 import sympy as sp
 
-__all__ = ["schwarzschild", "kerr", "flrw"]
+__all__ = ["schwarzschild", "kerr", "kerr_carter_coframe", "flrw"]
 
 
 def schwarzschild(coords, M):
@@ -38,6 +38,32 @@ def kerr(coords, M, a):
     g[2, 2] = Sigma
     g[3, 3] = (r**2 + a**2 + 2 * M * a**2 * r * s2 / Sigma) * s2
     return g
+
+
+def kerr_carter_coframe(chart, M, a):
+    r"""Carter's orthonormal coframe of Kerr on a Boyer--Lindquist ``chart``.
+
+    .. math:: e^0=\sqrt{\Delta/\Sigma}\,(dt-a\sin^2\theta\,d\phi),\quad
+              e^1=\sqrt{\Sigma/\Delta}\,dr,\quad e^2=\sqrt\Sigma\,d\theta,\quad
+              e^3=\frac{\sin\theta}{\sqrt\Sigma}\,((r^2+a^2)\,d\phi-a\,dt),
+
+    with :math:`\eta=\mathrm{diag}(-1,1,1,1)`; its metric is :func:`kerr`.
+    """
+    from .frames import Coframe
+
+    t, r, th, ph = chart.coords
+    dt, dr, dth, dph = chart.dx
+    Sigma = r**2 + a**2 * sp.cos(th) ** 2
+    Delta = r**2 - 2 * M * r + a**2
+    return Coframe(
+        [
+            (dt - a * sp.sin(th) ** 2 * dph) * sp.sqrt(Delta / Sigma),
+            dr * sp.sqrt(Sigma / Delta),
+            dth * sp.sqrt(Sigma),
+            ((r**2 + a**2) * dph - a * dt) * (sp.sin(th) / sp.sqrt(Sigma)),
+        ],
+        sp.diag(-1, 1, 1, 1),
+    )
 
 
 def flrw(coords, scale, k):
