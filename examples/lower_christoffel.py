@@ -70,9 +70,13 @@ def main(R=2.0, r=0.5, n=1000):
     exact = {"Gamma^u_uv": -r * np.sin(v) / rho, "Gamma^v_uu": rho * np.sin(v) / r,
              "K": np.cos(v) / (r * rho)}
     for name, value in exact.items():
-        print(f"  max |{name} - exact| = {np.abs(res[name] - value).max():.1e}")
+        err = np.abs(res[name] - value).max()
+        print(f"  max |{name} - exact| = {err:.1e}")
+        assert err < 1e-12 * max(1.0, np.abs(value).max()), name
     others = [k for k in kernel.outputs if k not in exact]
-    print(f"  {', '.join(others)} vanish: {all(not res[k].any() for k in others)}")
+    vanish = all(not res[k].any() for k in others)
+    print(f"  {', '.join(others)} vanish: {vanish}")
+    assert vanish
 
 
 if __name__ == "__main__":

@@ -44,7 +44,9 @@ N = n / np.linalg.norm(n, axis=-1)[..., None]
 E, F, G = (Xs * Xs).sum(-1), (Xs * Xt).sum(-1), (Xt * Xt).sum(-1)
 L, M, Nn = (Xss * N).sum(-1), (Xst * N).sum(-1), (Xtt * N).sum(-1)
 K = ((L * Nn - M * M) / (E * G - F * F)).T.ravel()
-print(f"max |K - K_exact| = {np.abs(f['K'] - K).max():.2e}  (max |K| = {np.abs(K).max():.2f})")
+err = np.abs(f["K"] - K).max()
+print(f"max |K - K_exact| = {err:.2e}  (max |K| = {np.abs(K).max():.2f})")
+assert err < 1e-4 * np.abs(K).max()  # 4th-order differences on a 129 x 33 grid
 
 # 5. one row per grid point: coordinates + features, for ParaView and for training
 gk.mesh.write(os.path.join(out, "wing.vts"), surface, f)
