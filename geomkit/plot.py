@@ -19,6 +19,7 @@ import os
 
 import numpy as np
 
+from ._io import atomic_path, check_output_folder
 from .errors import GeomkitError, MeshError
 
 __all__ = ["SCALAR_FEATURES", "matplotlib_figure", "plot_feature", "color_limits"]
@@ -131,6 +132,8 @@ def plot_feature(surface, feature="K", output=None, *, values=None, method="jet"
     """
     from .mesh import features, read
 
+    if isinstance(output, (str, os.PathLike)):
+        _check_picture_path(output)
     if isinstance(surface, (str, os.PathLike)):
         surface = read(surface)
     if values is None:
@@ -167,6 +170,24 @@ def plot_feature(surface, feature="K", output=None, *, values=None, method="jet"
     fig.colorbar(sm, ax=ax, shrink=0.6, label=feature)
     if title is not None:
         ax.set_title(title)
-    if output is not None:
+    if isinstance(output, (str, os.PathLike)):
+        with atomic_path(output) as tmp:
+            fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=_picture_format(output))
+    elif output is not None:  # a file object
         fig.savefig(output, dpi=dpi, bbox_inches="tight")
     return fig
+
+
+def _picture_format(path):
+    return os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
+
+
+def _check_picture_path(path):
+    """Fail before any work when matplotlib cannot write ``path``'s format or its
+    folder is missing."""
+    known = matplotlib_figure().canvas.get_supported_filetypes()
+    fmt = _picture_format(path)
+    if fmt not in known:
+        raise MeshError(f"{os.fspath(path)}: cannot write pictures as {fmt or 'no extension'!r}; "
+                        f"use one of {', '.join('.' + k for k in sorted(known))}")
+    check_output_folder(path)

@@ -40,10 +40,10 @@ import glob
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 
+from .._io import atomic_write
 from ..errors import GeomkitError, MeshError
 
 __all__ = [
@@ -497,15 +497,9 @@ def write_json(path, obj):
     path = os.fspath(path)
     d = os.path.dirname(os.path.abspath(path))
     os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=1)
-            f.write("\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_write(path, "w") as f:
+        json.dump(obj, f, indent=1)
+        f.write("\n")
 
 
 def format_summary(s):

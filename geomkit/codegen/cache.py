@@ -16,7 +16,8 @@ import hashlib
 import importlib.util
 import os
 import sys
-import tempfile
+
+from .._io import atomic_write
 
 __all__ = ["cache_dir", "kernel_dir", "source_key", "write_atomic", "import_source"]
 
@@ -61,23 +62,8 @@ def write_atomic(path, text, exclusive=False):
     file wins and its modification time -- which numba's cache index records --
     never changes under the other.
     """
-    folder = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".py")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        if exclusive:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                pass
-            except OSError:  # no hard links on this file system
-                os.replace(tmp, path)
-        else:
-            os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_write(path, "w", encoding="utf-8", exclusive=exclusive, suffix=".py") as f:
+        f.write(text)
 
 
 def import_source(path, module_name):

@@ -221,13 +221,17 @@ def process_file(
     ``repaired`` (what ``repair=True`` fixed), ``seconds``.  Raises
     :class:`geomkit.MeshError` on bad input.
     """
+    from .._progress import stage
     from .io import read, write
 
     t0 = time.perf_counter()
+    stage("reading")
     surface = read(input_path, repair=repair)
+    stage("computing")
     feats = globals()["features"](
         surface, features, method=method, degree=degree, crease_angle=crease_angle
     )
+    stage("writing")
     out = write(output_path, surface, feats, fmt=fmt)
     return {
         "input": os.fspath(input_path),

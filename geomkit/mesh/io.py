@@ -18,11 +18,11 @@ components are suffixed ``_x _y _z``, chart tensors by their 1-based indices
 import itertools
 import json
 import os
-import tempfile
 import warnings
 
 import numpy as np
 
+from .._io import atomic_path, check_output_folder
 from ..errors import MeshError
 from .plot3d import PLOT3D_EXTENSIONS, read_plot3d
 from .surface import StructuredSurface, TriangleSurface
@@ -202,13 +202,6 @@ def _same_file(a, b):
         return os.path.abspath(a) == os.path.abspath(b)
 
 
-def _temp(path):
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=os.path.basename(path))
-    os.close(fd)
-    return tmp
-
-
 def write(path, surface, features, fmt=None):
     """Write a surface's points and its features to ``path``; return the path.
 
@@ -228,17 +221,10 @@ def write(path, surface, features, fmt=None):
     for k, v in features.items():
         if len(v) != n:
             raise MeshError(f"feature {k!r} has {len(v)} rows, the surface {n} points")
-    d = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(d):
-        raise MeshError(f"{path}: output directory {d} does not exist")
-    tmp = _temp(path)
-    try:
+    check_output_folder(path)
+    with atomic_path(path) as tmp:
         {"npz": _write_npz, "vtu": _write_vtu, "vts": _write_vts, "csv": _write_csv,
          "parquet": _write_parquet}[fmt](tmp, surface, features)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 
