@@ -20,14 +20,14 @@ R1212      (n,)          ``R_1212 = det b = K det g``           (chart)
 dA         (n,)          area element ``sqrt(det g)``           (chart)
 =========  ============  =====================================================
 
-**Conventions.**  ``S = g^-1 b`` with ``b_ij = X_ij . N`` (MATH 7.1, 7.4): with
+**Conventions.**  ``S = g^-1 b`` with ``b_ij = X_ij . N`` (``docs/conventions.md``): with
 the outward normal a sphere of radius ``a`` has ``H = k1 = k2 = -1/a`` and
 ``K = 1/a^2``; reversing the normal flips ``H, k1, k2, b`` (and swaps the
 roles of ``k1``, ``k2``) but not ``K`` or ``R1212``.  The normal of a triangle
 mesh follows its face orientation (counter-clockwise faces seen from outside
 give the outward normal); that of a grid is ``X_i x X_j`` (the chart's).
 
-**Chart dependence** (MATH 7.2).  ``K, H, k1, k2, d1, d2, normal, S`` are
+**Chart dependence.**  ``K, H, k1, k2, d1, d2, normal, S`` are
 invariants.  ``g, dg, Gamma, b, R1212, dA`` are components in a chart: the
 ``(i, j)`` index chart of a structured grid, or the ``uv`` parameterisation of
 a triangle mesh that carries one.  A triangle mesh without ``uv`` has no chart,

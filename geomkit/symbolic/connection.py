@@ -1,7 +1,7 @@
 r"""Affine connections in a coframe: Cartan structure equations, distortion, frame changes.
 
 A :class:`Connection` on a :class:`~geomkit.Coframe` is an ``n x n`` matrix of
-1-forms :math:`\omega^a{}_b=\omega^a{}_{bc}e^c` (MATH.md §2).  With
+1-forms :math:`\omega^a{}_b=\omega^a{}_{bc}e^c` (``docs/conventions.md``).  With
 :math:`DV^a=dV^a+\omega^a{}_bV^b`:
 
 * torsion :math:`T^a=De^a=de^a+\omega^a{}_b\wedge e^b=\tfrac12T^a{}_{bc}e^b\wedge e^c`;
@@ -18,13 +18,13 @@ Bianchi identities (tested): :math:`DT^a=R^a{}_b\wedge e^b`, :math:`DR^a{}_b=0`,
 
 Component arrays put the form indices last: ``omega[a, b, c]`` :math:`=\omega^a{}_{bc}`,
 ``T[a, b, c]`` :math:`=T^a{}_{bc}`, ``R[a, b, c, d]`` :math:`=R^a{}_{bcd}`,
-``Q[a, b, c]`` :math:`=Q_{ab}(e_c)` (MATH.md writes :math:`Q_{cab}`).
+``Q[a, b, c]`` :math:`=Q_{ab}(e_c)` (often written :math:`Q_{cab}`).
 
-Distortion (MATH.md §2.5): :math:`\omega=\mathring\omega+N`, with
+Distortion (``docs/conventions.md``): :math:`\omega=\mathring\omega+N`, with
 :math:`N_{ab}=K_{ab}+\tfrac12Q_{ab}+\tfrac12[\iota_bQ_{ac}-\iota_aQ_{bc}]e^c` and the
 contortion :math:`K_{ab}=\tfrac12[\iota_aT_b-\iota_bT_a-(\iota_a\iota_bT_c)e^c]`.
 The Levi-Civita connection is this formula applied to :math:`T_a=-\eta_{ab}de^b`,
-:math:`Q_{ab}=d\eta_{ab}`, which is MATH.md §2.4 when :math:`\eta` is constant.
+:math:`Q_{ab}=d\eta_{ab}`, which is the anholonomy formula when :math:`\eta` is constant.
 
 >>> import sympy as sp
 >>> import geomkit as gk
@@ -340,7 +340,7 @@ class Connection:
 
         Computed as ``omega - levi_civita(coframe).omega``; it equals
         :func:`contortion` + :func:`disformation` of this connection's torsion and
-        non-metricity (MATH.md §2.5, tested).
+        non-metricity (``docs/conventions.md``, tested).
         """
 
         def build():
@@ -432,7 +432,7 @@ class Connection:
 
     # -- frame changes -----------------------------------------------------------------------
     def gauge(self, L, simplify=None):
-        """The same connection in the frame :math:`e'=L^{-1}e` (MATH.md §2.2).
+        """The same connection in the frame :math:`e'=L^{-1}e` (docs/conventions.md).
 
         :math:`\\omega'=L^{-1}\\omega L+L^{-1}dL`, :math:`\\eta'=L^T\\eta L`; then
         :math:`T'=L^{-1}T` and :math:`R'=L^{-1}RL`.  ``L`` is an invertible
@@ -490,7 +490,7 @@ def _frame_deta(cf):
 def levi_civita(coframe):
     """The Levi-Civita connection of a coframe (torsion-free, metric-compatible), cached.
 
-    For constant :math:`\\eta` this is MATH.md §2.4,
+    For constant :math:`\\eta` this is the anholonomy formula of ``docs/conventions.md``,
     :math:`\\mathring\\omega_{abc}=\\tfrac12(C_{cab}-C_{abc}-C_{bca})`; in general
     the distortion formula of §2.5 with :math:`T_a=-\\eta_{ab}de^b` and
     :math:`Q_{ab}=d\\eta_{ab}`, which also covers coordinate coframes

@@ -1,6 +1,6 @@
 r"""Coframes: n independent 1-forms, their frame metric, dual frame and anholonomy.
 
-Conventions (MATH.md §0.3):
+Conventions (``docs/conventions.md``):
 
 * coframe :math:`e^a=E^a{}_\mu dx^\mu`, frame :math:`e_a=E_a{}^\mu\partial_\mu` with
   :math:`E_a{}^\mu E^b{}_\mu=\delta^b_a`;
@@ -389,7 +389,7 @@ class Coframe:
         return cf
 
     def change(self, L, Linv=None, simplify=None):
-        """The coframe :math:`e'=L^{-1}e` with frame metric :math:`\\eta'=L^T\\eta L` (MATH §2.2).
+        """The coframe :math:`e'=L^{-1}e` with frame metric :math:`\\eta'=L^T\\eta L` (conventions).
 
         ``L`` is an invertible ``n x n`` matrix of functions; the metric is unchanged.
         """
