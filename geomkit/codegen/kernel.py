@@ -35,17 +35,26 @@ _memo = {}  # key -> Kernel, for this process
 _lock = threading.Lock()
 
 
-def _as_symbol_list(what, seq):
+def _as_symbol_list(what, seq, exprs=()):
+    """Symbols of ``seq``; a name or a plain symbol stands for the symbol of that
+    name in ``exprs`` whatever its assumptions (``Symbol('x', real=True)`` is not
+    ``Symbol('x')``, but a user naming ``'x'`` means the ``x`` of the formula --
+    and the cache key, which sees names only, agrees)."""
     if seq is None:
         return []
     if isinstance(seq, str):
-        seq = sp.symbols(seq, seq=True)
+        seq = [s.name for s in sp.symbols(seq, seq=True)]
     elif isinstance(seq, sp.Basic):
         seq = [seq]
-    out = []
+    out, by_name = [], None
     for s in seq:
-        if isinstance(s, str):
-            s = sp.Symbol(s)
+        if isinstance(s, (str, sp.Symbol)):
+            if by_name is None:
+                found = sorted(_gen.free_symbols(exprs), key=sp.default_sort_key)
+                names = [x.name for x in found]
+                by_name = {x.name: x for x in found if names.count(x.name) == 1}
+            name = s if isinstance(s, str) else s.name
+            s = by_name.get(name) or (sp.Symbol(s) if isinstance(s, str) else s)
         if not isinstance(s, (sp.Symbol, sp.Derivative)) and not (
             isinstance(s, sp.Function) and isinstance(s, sp.core.function.AppliedUndef)
         ):
@@ -136,12 +145,12 @@ def lower(
     if len(set(out_names)) != len(out_names):
         raise LoweringError(f"output names repeat: {out_names}")
     exprs = [e for _, e in named]
-    ins = _as_symbol_list("inputs", inputs)
+    ins = _as_symbol_list("inputs", inputs, exprs)
     defaults = {}
     if isinstance(params, dict):
         defaults = {str(k): v for k, v in params.items()}
         params = list(params)
-    pars = _as_symbol_list("params", params)
+    pars = _as_symbol_list("params", params, exprs)
     for p in pars:
         if not isinstance(p, sp.Symbol):
             raise LoweringError(f"parameter {p} must be a plain symbol")
@@ -210,9 +219,14 @@ def _generate(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath)
     used = _gen.free_symbols(exprs)
     unknown = used - set(sym_ins) - set(pars) - {s for _, s, _ in found}
     if unknown:
+        given = {s.name: s for s in [*sym_ins, *pars]}
+        twins = sorted(s.name for s in unknown if s.name in given)
+        hint = (f"; {twins} are given by name but the formula's symbols of those names "
+                "have other assumptions (e.g. real=True): pass the formula's own Symbol "
+                "objects or their names as strings") if twins else ""
         raise LoweringError(
             f"symbols {sorted(map(str, unknown))} are neither inputs nor params; "
-            "pass them in inputs= (per point) or params= (scalars)"
+            f"pass them in inputs= (per point) or params= (scalars){hint}"
         )
     # inputs actually read: declared symbols that occur (declared order), then functions
     read = [(s.name, s) for s in sym_ins if s in used]
@@ -347,7 +361,7 @@ class Kernel:
             raise KernelInputError(f"input {name!r} is not a real array (dtype {arr.dtype})")
         return arr.astype(self.dtype, copy=False)
 
-    def __call__(self, out=None, check=None, **arrays):
+    def __call__(self, *args, out=None, check=None, **arrays):
         """Evaluate at every point.
 
         Parameters
@@ -366,6 +380,12 @@ class Kernel:
         -------
         dict of name -> ndarray
         """
+        if args:
+            named = ", ".join(f"{k}=..." for k in self.inputs + self.params)
+            raise KernelInputError(
+                f"{self.name} takes its arrays by name, got {len(args)} positional: "
+                f"call it as kernel({named})"
+            )
         check = self._check if check is None else check
         unknown = set(arrays) - self._declared - set(self.params)
         if unknown:

@@ -129,6 +129,7 @@ def features(surface, names=None, method="jet", degree=3, crease_angle=60.0):
         from .io import read
 
         surface = read(surface)
+    _check_surface(surface, "features()")
     names = _names(names, surface)
     surface.check()
     where = f"{surface.source}: " if surface.source else ""
@@ -150,6 +151,19 @@ def features(surface, names=None, method="jet", degree=3, crease_angle=60.0):
                 "the surface is degenerate there"
             )
     return out
+
+
+def _check_surface(surface, where):
+    if all(hasattr(surface, a) for a in ("structured", "has_chart", "n_vertices")):
+        return
+    what = type(surface).__name__
+    if isinstance(surface, np.ndarray):
+        what = f"an array of shape {surface.shape}"
+    raise MeshError(
+        f"{where} takes a surface or a file path, got {what}: read a file with "
+        "gk.mesh.read(path), or wrap arrays as gk.mesh.TriangleSurface(V, F) "
+        "(points (n, 3), triangles (m, 3)) or gk.mesh.StructuredSurface([X]) (grids (ni, nj, 3))"
+    )
 
 
 def _triangle_features(surface, names, method, where, degree, crease_angle):

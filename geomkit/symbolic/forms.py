@@ -202,7 +202,7 @@ class Form:
             return other
         if isinstance(other, VectorField):
             raise GeomkitError(f"cannot {op} a form and a vector field")
-        other = sp.sympify(other)
+        other = _scalar(other, f"cannot {op} a form and")
         if self.degree != 0:
             if other == 0:
                 return Form._new(self.chart, self.degree, {})
@@ -414,7 +414,23 @@ def _zero(chart, degree):
 def _as_form(chart, x):
     if isinstance(x, Form):
         return x
-    return Form._new(chart, 0, {(): sp.sympify(x)} if sp.sympify(x) != 0 else {})
+    x = _scalar(x, "wedge() got")
+    return Form._new(chart, 0, {(): x} if x != 0 else {})
+
+
+def _scalar(x, where):
+    """``x`` as a sympy scalar; a string is refused rather than parsed, since
+    ``'dy'`` would silently become a symbol named dy, not the 1-form."""
+    if isinstance(x, str):
+        raise GeomkitError(
+            f"{where} the string {x!r}; forms are objects of a chart: use "
+            "chart.dx (e.g. dx, dy = chart.dx) or chart.scalar(expr)"
+        )
+    try:
+        return sp.sympify(x, strict=True)
+    except sp.SympifyError:
+        raise GeomkitError(f"{where} a value of type {type(x).__name__}, which is neither a "
+                           "Form nor a sympy scalar") from None
 
 
 def _wedge2(a, b):
@@ -463,7 +479,11 @@ def d(form):
     2*x*y*dx + x**2*dy
     """
     if not isinstance(form, Form):
-        raise GeomkitError(f"d() takes a Form, got {type(form).__name__}")
+        hint = ""
+        if isinstance(form, (sp.Basic, int, float)):
+            hint = (f"; a function such as {form} becomes a 0-form on its chart: "
+                    f"d(chart.scalar({form}))")
+        raise GeomkitError(f"d() takes a Form, got {type(form).__name__}{hint}")
     chart = form.chart
     if form.degree >= chart.dim:
         return _zero(chart, form.degree + 1)
