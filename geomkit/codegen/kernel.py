@@ -6,6 +6,7 @@ import threading
 import numpy as np
 import sympy as sp
 
+from .._display import LatexDisplay, latex_name
 from ..errors import KernelInputError, LoweringError, NumericalError
 from . import cache as _cache
 from . import generate as _gen
@@ -250,7 +251,7 @@ def _generate(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath)
     )
 
 
-class Kernel:
+class Kernel(LatexDisplay):
     """A compiled kernel over points, made by :func:`lower`.
 
     Call it with keyword arrays, ``kernel(**inputs, **params, out=None, check=None)``;
@@ -321,6 +322,14 @@ class Kernel:
 
     def __repr__(self):
         return f"<Kernel {self.signature} [{self.dtype}]>"
+
+    def _latex(self, printer):
+        def names(xs):
+            return ", ".join(map(latex_name, xs))
+
+        params = r";\ " + names(self.params) if self.params else ""
+        return (rf"{latex_name(self.name)}\left({names(self.inputs)}{params}\right) "
+                rf"\rightarrow \left({names(self.outputs)}\right)\ [{latex_name(self.dtype)}]")
 
     def cache_info(self):
         """Where the kernel came from and numba's cache statistics.

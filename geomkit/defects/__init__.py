@@ -41,6 +41,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from .._display import add_display
 from ..errors import DegreeError, DimensionError, GeomkitError
 from ..symbolic.chart import Chart
 from ..symbolic.connection import Connection
@@ -86,6 +87,9 @@ class DefectDensities(NamedTuple):
     point: object
     axial: object
     options: dict
+
+
+add_display(DefectDensities)  # LaTeX in notebooks and sp.latex
 
 
 def _conn(conn, what):

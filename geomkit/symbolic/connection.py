@@ -41,6 +41,7 @@ sin(theta)*dtheta^dphi
 
 import sympy as sp
 
+from .._display import FormTuple, LatexDisplay
 from ..errors import DegreeError, DimensionError, GeomkitError, SingularCoframeError
 from .forms import Form, d, wedge
 from .frames import Coframe, _map_nested, _sum
@@ -68,7 +69,11 @@ def _distortion_lower(T_low, Q, n):
     return N
 
 
-class Connection:
+# display symbol and index positions of the tuples of forms (FormTuple)
+_FORM_LABELS = {"omega": (r"\omega", "^_"), "T": ("T", "^"), "R": ("R", "^_"), "Q": ("Q", "_")}
+
+
+class Connection(LatexDisplay):
     """A general affine connection :math:`\\omega^a{}_b` on a coframe.
 
     Parameters
@@ -290,6 +295,7 @@ class Connection:
     # -- public: forms ------------------------------------------------------------------------
     def _forms(self, key, comps, degree):
         cf = self.coframe
+        label = _FORM_LABELS[key]
 
         def build():
             def to_form(x):
@@ -310,7 +316,7 @@ class Connection:
             levels = 0
             while isinstance(x, list):
                 x, levels = x[0], levels + 1
-            return walk(comps(), levels - degree)
+            return FormTuple(walk(comps(), levels - degree), *label)
 
         return self._cached("forms_" + key, build)
 
@@ -332,7 +338,7 @@ class Connection:
         if scale is None or sp.nsimplify(scale) == self.nonmetricity_scale:
             return Q
         f = sp.nsimplify(scale) / self.nonmetricity_scale
-        return tuple(tuple(q * f for q in row) for row in Q)
+        return FormTuple((tuple(q * f for q in row) for row in Q), *_FORM_LABELS["Q"])
 
     # -- distortion --------------------------------------------------------------------------
     def distortion(self):
@@ -472,6 +478,9 @@ class Connection:
 
     def __repr__(self):
         return f"Connection({self.coframe!r}, omega={self.omega_components().tolist()})"
+
+    def _latex(self, printer):
+        return printer._print(self.omega()) + r",\quad " + printer._print(self.coframe)
 
 
 def _frame_deta(cf):

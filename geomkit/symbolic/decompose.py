@@ -38,6 +38,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from .._display import add_display
 from ..errors import DimensionError, GeomkitError
 from .simplify import get_strategy
 
@@ -98,6 +99,9 @@ class NonmetricityPieces(NamedTuple):
     def total(self):
         """``symmetric + remainder + vector + dilation``."""
         return self.symmetric + self.remainder + self.vector + self.dilation
+
+
+add_display(TorsionPieces, NonmetricityPieces)  # LaTeX in notebooks and sp.latex
 
 
 def _inputs(X, eta, what, getter):

@@ -34,6 +34,7 @@ from types import MappingProxyType
 
 import sympy as sp
 
+from .._display import LatexDisplay, latex_sum
 from ..errors import DegreeError, DimensionError, GeomkitError
 from .chart import Chart, VectorField, bracket
 from .simplify import get_strategy
@@ -91,7 +92,7 @@ def _foreign(other):
     return False
 
 
-class Form:
+class Form(LatexDisplay):
     """An exterior p-form on a :class:`~geomkit.Chart`.
 
     Parameters
@@ -363,22 +364,10 @@ class Form:
         names = [f"d{x}" for x in self.chart.coords]
         return format_terms(self, names)
 
-    def _repr_latex_(self):
-        if not self._c:
-            return "$0$"
+    def _latex(self, printer):
         if self.degree == 0:
-            return f"${sp.latex(self._c[()])}$"
-        parts = []
-        for idx in sorted(self._c):
-            v = self._c[idx]
-            b = self._latex_basis(idx)
-            if v == 1:
-                parts.append(b)
-            elif v == -1:
-                parts.append("-" + b)
-            else:
-                parts.append(rf"\left({sp.latex(v)}\right) {b}")
-        return "$" + " + ".join(parts).replace("+ -", "- ") + "$"
+            return printer._print(self._c.get((), sp.S.Zero))
+        return latex_sum([(self._c[i], self._latex_basis(i)) for i in sorted(self._c)], printer)
 
 
 def format_terms(form, names):

@@ -41,6 +41,7 @@ from itertools import combinations
 
 import sympy as sp
 
+from .._display import LatexDisplay, latex_frame_metric
 from ..errors import (
     ChartError,
     DegenerateMetricError,
@@ -175,7 +176,7 @@ def _as_matrix(obj, n, what):
     return m
 
 
-class Coframe:
+class Coframe(LatexDisplay):
     """A coframe: ``n`` linearly independent 1-forms ``e^a`` on an n-dimensional chart.
 
     Parameters
@@ -642,6 +643,10 @@ class Coframe:
 
     def __repr__(self):
         return f"Coframe({list(self.forms)!r}, eta={self.eta.tolist()})"
+
+    def _latex(self, printer):
+        forms = [f"e^{{{a + 1}}} = {printer._print(f)}" for a, f in enumerate(self.forms)]
+        return r",\ ".join(forms) + r",\quad " + latex_frame_metric(self.eta, printer)
 
 
 def _minor(M, rows, cols):

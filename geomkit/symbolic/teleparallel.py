@@ -51,6 +51,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from .._display import add_display
 from ..errors import DimensionError, GeomkitError, SingularCoframeError
 from .connection import Connection, levi_civita
 from .decompose import torsion_scalar as _torsion_scalar_arrays
@@ -308,6 +309,9 @@ class CurvatureSplit(NamedTuple):
     divergence: object
     riemannian: object
     full: object
+
+
+add_display(CurvatureSplit)  # LaTeX in notebooks and sp.latex
 
 
 def curvature_split(conn, simplify=None):
