@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import geomkit
@@ -210,3 +211,33 @@ def test_no_display_in_pipes_or_with_q(wing, tmp_path, monkeypatch, capsys, quie
     args = ["features", str(wing), "-o", str(tmp_path / "w.npz")] + (["-q"] if quiet else [])
     assert cli.main(args) == 0
     assert tty.text == ""
+
+
+# -- (9) the README's picture: the whole wing, little empty paper ------------------------
+def test_plot_is_cropped_to_the_whole_surface(tmp_path):
+    pytest.importorskip("matplotlib", reason="plots need matplotlib")
+    from matplotlib.image import imread
+
+    w = tmp_path / "wing.xyz"
+    assert cli.main(["demo-wing", "-o", str(w), "--ni", "65", "--nj", "17"]) == 0
+    out = tmp_path / "wing_K.png"
+    assert cli.main(["plot", str(w), "--feature", "K", "-o", str(out)]) == 0
+    img = imread(out)[..., :3]
+    ink = np.argwhere((img < 0.97).any(axis=-1))
+    (r0, c0), (r1, c1) = ink.min(axis=0), ink.max(axis=0)
+    h, wd = img.shape[:2]
+    # nothing touches the border (a cut-off root would), and the margins are thin
+    assert r0 > 0 and c0 > 0 and r1 < h - 1 and c1 < wd - 1
+    assert (r1 - r0) / h > 0.85 and (c1 - c0) / wd > 0.85
+
+
+def test_compressed_npz_is_smaller_and_reads_back_the_same(wing, tmp_path):
+    from geomkit.mesh import read_features
+
+    a, b = tmp_path / "plain.npz", tmp_path / "small.npz"
+    assert cli.main(["features", str(wing), "-o", str(a), "-q"]) == 0
+    assert cli.main(["features", str(wing), "-o", str(b), "-q", "--compress"]) == 0
+    assert b.stat().st_size < 0.9 * a.stat().st_size
+    (Pa, fa), (Pb, fb) = read_features(a), read_features(b)
+    assert np.array_equal(Pa, Pb) and fa.keys() == fb.keys()
+    assert all(np.array_equal(fa[k], fb[k]) for k in fa)

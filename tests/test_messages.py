@@ -75,3 +75,25 @@ def test_mesh_features_of_arrays_says_how_to_make_a_surface(bad, says):
     with pytest.raises(gk.MeshError) as e:
         gk.mesh.features(bad)
     assert says in str(e.value) and "TriangleSurface(V, F)" in str(e.value)
+
+
+# -- mesh problems: counted in good English, numbered as the file numbers them ------
+def test_obj_problems_use_the_files_numbering(tmp_path):
+    p = tmp_path / "bad.obj"
+    # vertex 4 repeats vertex 3 (so face 2 has zero area); vertex 5 is in no face;
+    # face 3 repeats vertex 1
+    p.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 1 0\nv 5 5 5\nf 1 2 3\nf 2 4 3\nf 1 1 3\n")
+    probs = gk.mesh.info(str(p))["problems"]
+    text = "\n".join(probs)
+    assert "1 vertex duplicates another vertex's coordinates (first: vertex 4 equals vertex 3)" \
+        in text
+    assert "1 vertex is in no face (first: vertex 5)" in text
+    assert "2 faces are degenerate" in text and "first: face 2 = [2, 4, 3]" in text
+
+
+def test_zero_based_formats_keep_zero_based_numbers():
+    V = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [np.nan, 0, 0], [np.inf, 0, 0]], float)
+    s = gk.mesh.TriangleSurface(V, np.array([[0, 1, 2], [0, 1, 3], [1, 2, 4]]), source="m.stl")
+    msgs = [q.message for q in s.problems()]
+    assert msgs[0] == ("2 vertices have NaN or infinite coordinates "
+                       "(first: vertex 3 = [nan, 0.0, 0.0])")

@@ -227,6 +227,7 @@ def process_file(
     method="jet",
     degree=3,
     crease_angle=60.0,
+    compress=False,
 ):
     """Read one surface file, compute its features, write them; the unit of batch work.
 
@@ -246,7 +247,7 @@ def process_file(
         surface, features, method=method, degree=degree, crease_angle=crease_angle
     )
     stage("writing")
-    out = write(output_path, surface, feats, fmt=fmt)
+    out = write(output_path, surface, feats, fmt=fmt, compress=compress)
     return {
         "input": os.fspath(input_path),
         "output": os.fspath(out),
