@@ -1,17 +1,32 @@
-"""``gk.lower``: sympy expressions -> a cached, parallel numba :class:`Kernel`."""
+"""``gk.lower``: sympy expressions -> a cached, parallel numba :class:`Kernel`.
+
+sympy and the generator are imported by :func:`lower` only: a kernel found by
+:func:`indexed` loads without them (a CLI call or a batch worker saves the
+import and the re-derivation of formulas it has compiled before).
+"""
 
 import os
 import threading
 
 import numpy as np
-import sympy as sp
 
 from .._display import LatexDisplay, latex_name
 from ..errors import KernelInputError, LoweringError, NumericalError
 from . import cache as _cache
-from . import generate as _gen
 
-__all__ = ["lower", "Kernel"]
+__all__ = ["lower", "Kernel", "indexed"]
+
+sp = _gen = None  # sympy and .generate, imported by _symbolic() on first lower()
+
+
+def _symbolic():
+    global sp, _gen
+    if _gen is None:
+        import sympy
+
+        from . import generate
+
+        sp, _gen = sympy, generate
 
 _DTYPES = ("float64", "float32")
 _TARGETS = ("cpu",)
@@ -78,6 +93,7 @@ def lower(
     dtype="float64",
     check=False,
     target="cpu",
+    version=None,
 ):
     r"""Turn sympy expressions into a compiled, cached numba kernel over points.
 
@@ -115,6 +131,10 @@ def lower(
     target : {'cpu'}
         Only the CPU target exists; the generator keeps the loop body separate
         from the loop so that a ``numba.cuda`` target can reuse it.
+    version : str, optional
+        Also record the kernel under ``(name, version)``, so that
+        :func:`indexed` finds it in any later process without sympy.  The
+        caller promises that the same name and version mean the same formula.
 
     Returns
     -------
@@ -137,6 +157,7 @@ def lower(
     >>> k(E=np.array([1.0, 2.0]), E_u=np.array([4.0, 4.0]))['half_Eu_over_E']
     array([2., 1.])
     """
+    _symbolic()
     if dtype not in _DTYPES:
         raise LoweringError(f"dtype must be one of {_DTYPES}, got {dtype!r}")
     if target not in _TARGETS:
@@ -181,7 +202,28 @@ def lower(
         if kern is None:
             kern = _build(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath)
             _memo[key] = kern
+    if version is not None:
+        _cache.index_record(name, version, kern.path, sorted(kern._declared))
     return kern._view(check=check, defaults=defaults)
+
+
+def indexed(name, version):
+    """The kernel that ``lower(..., name=name, version=version)`` made in this or an
+    earlier process, loaded without sympy; None when there is none (then call
+    :func:`lower`).  Call defaults (``check``, parameter defaults) are not
+    recorded: pass them at call time."""
+    found = _cache.index_lookup(name, version)
+    if found is None:
+        return None
+    path, rec = found
+    fname = os.path.splitext(os.path.basename(path))[0]
+    with _lock:
+        module = _cache.import_source(path, f"_geomkit_kernel_{fname}")
+        kern = _memo.get(module.KEY)
+        if kern is None:
+            kern = Kernel(module, path, "disk", declared=rec.get("declared", ()))
+            _memo[module.KEY] = kern
+    return kern._view(check=False, defaults={})
 
 
 def _build(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath):

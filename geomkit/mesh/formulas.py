@@ -19,7 +19,9 @@ normal.  A sphere with the outward normal has ``H = k1 = k2 = -1/a``.
 
 :func:`surface_kernel` returns the kernel (built once per process, and cached
 on disk by :func:`geomkit.lower`).  sympy is imported only when the kernel is
-built, never at run time on a hot path.
+generated: a later process finds it by name and version
+(:func:`geomkit.codegen.kernel.indexed`; the version is this file's digest)
+without deriving the formulas again.
 """
 
 import functools
@@ -103,7 +105,14 @@ def surface_kernel():
     >>> float(r['K'][0]), float(r['H'][0])
     (1.0, 1.0)
     """
+    from ..codegen.cache import file_digest
+    from ..codegen.kernel import indexed
+
+    version = file_digest(__file__)  # any edit of the formulas is a new version
+    kernel = indexed("geomkit_surface_jet", version)
+    if kernel is not None:
+        return kernel
     from ..codegen import lower
 
     outputs, inputs = surface_expressions()
-    return lower(outputs, inputs, name="geomkit_surface_jet", parallel=True)
+    return lower(outputs, inputs, name="geomkit_surface_jet", parallel=True, version=version)
