@@ -241,3 +241,19 @@ def test_compressed_npz_is_smaller_and_reads_back_the_same(wing, tmp_path):
     (Pa, fa), (Pb, fb) = read_features(a), read_features(b)
     assert np.array_equal(Pa, Pb) and fa.keys() == fb.keys()
     assert all(np.array_equal(fa[k], fb[k]) for k in fa)
+
+
+def test_batch_progress_speaks_before_the_first_file_is_done():
+    from geomkit.batch import _Progress
+
+    tty = _Tty()
+    bar = _Progress(2, stream=tty)
+    assert "0/2" in tty.text and "first run compiles, later runs are cached" in tty.text
+    bar.step({"status": "ok"})
+    bar.step({"status": "failed"})
+    last = tty.text.split("\r")[-1]
+    assert "2/2 failed 1" in last and "first run" not in last and last.endswith("\n")
+    quiet = _Tty()
+    quiet.isatty = lambda: False
+    _Progress(2, stream=quiet).step({"status": "ok"})
+    assert quiet.text == ""
