@@ -1,6 +1,7 @@
 """The command line with a new user's mistakes: one error path, exit codes,
-Ctrl-C and closed pipes, several inputs for ``info``, help, version, and the
-stage display on a terminal."""
+Ctrl-C and closed pipes, several inputs for ``info``, help, version, the
+stage display on a terminal, the plot's framing, npz compression, and the
+start-up of a process whose kernel is cached."""
 
 import os
 import signal
@@ -11,9 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sympy as sp
 
-import geomkit
+import geomkit as gk
 from geomkit import cli
+from geomkit.codegen.kernel import indexed as _indexed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -157,7 +160,7 @@ def test_help_describes_the_tool_and_version_is_there(capsys):
     assert "Gaussian, mean and principal curvatures" in out
     assert "first run compiles" in out and "geomkit features" in out
     assert cli.main(["--version"]) == 0
-    assert capsys.readouterr().out.strip() == f"geomkit {geomkit.__version__}"
+    assert capsys.readouterr().out.strip() == f"geomkit {gk.__version__}"
 
 
 # -- (1) stages on a terminal, nothing in a pipe or with -q ----------------------------
@@ -257,3 +260,38 @@ def test_batch_progress_speaks_before_the_first_file_is_done():
     quiet.isatty = lambda: False
     _Progress(2, stream=quiet).step({"status": "ok"})
     assert quiet.text == ""
+
+
+# -- (10) start-up: a kernel compiled before loads by name and version, without sympy ----
+def test_lower_records_and_indexed_finds_by_name_and_version():
+    u, v = sp.symbols("u v")
+    assert _indexed("startup_demo", "v1-absent") is None
+    k = gk.lower({"q": u * v + 1}, [u, v], name="startup_demo", version="v1")
+    again = _indexed("startup_demo", "v1")
+    assert again is not None and again.path == k.path and again.inputs == ("u", "v")
+    x = np.linspace(0.0, 1.0, 5)
+    assert np.array_equal(again(u=x, v=2 * x)["q"], 2 * x * x + 1)
+    assert _indexed("startup_demo", "v2") is None  # another version is another formula
+
+
+def test_a_cached_kernel_loads_without_sympy(tmp_path):
+    wing = tmp_path / "wing.xyz"
+    assert cli.main(["demo-wing", "-o", str(wing), "--ni", "17", "--nj", "9"]) == 0
+    from geomkit.mesh.formulas import surface_kernel
+
+    surface_kernel()  # generated (and indexed) now, or found in the index already
+    cmd = [sys.executable, "-X", "importtime", "-m", "geomkit.cli", "features", str(wing),
+           "-o", str(tmp_path / "w.npz"), "-q"]
+    second = subprocess.run(cmd, env=_env(), capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stderr[-2000:]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in second.stderr.splitlines()
+                if line.startswith("import time:")]
+    assert "numba" in imported  # the run did load its kernel
+    assert not [m for m in imported if m == "sympy" or m.startswith("sympy.")]
+
+
+def test_codegen_package_imports_without_sympy():
+    code = "import sys, geomkit.codegen, geomkit.mesh.formulas; print('sympy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True,
+                         text=True, timeout=120)
+    assert out.stdout.strip() == "False", out.stderr
