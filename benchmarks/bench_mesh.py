@@ -3,7 +3,7 @@
     python benchmarks/bench_mesh.py            # ~40k, ~260k, ~1M vertices
     python benchmarks/bench_mesh.py --quick    # ~10k, ~40k
 
-Surfaces (closed forms known, MATH 7.4): a geodesic icosphere (regular), the
+Surfaces (closed forms known, docs/conventions.md): a geodesic icosphere (regular), the
 same jittered (vertices moved tangentially by up to 0.25 edge, then back onto
 the sphere), and the swept tapered wing of :mod:`geomkit.mesh.demo`
 triangulated and jittered in its parameter plane (0.2 of the spacing; root and

@@ -3,7 +3,7 @@
 Run it as a script (it prints LaTeX strings, ready for a notebook's ``display(Math(...))``)
 or read it as a tutorial.  Every result is asserted, so the test suite runs it as a test.
 
-1. The Weitzenbock connection of a coframe and the identity R = -T + 2 div T (MATH.md §4.1).
+1. The Weitzenbock connection of a coframe and the identity R = -T + 2 div T (docs/conventions.md).
 2. The TEGR Lagrangian  L = T vol = T^a ^ *((1)T_a - (n-2)(2)T_a - 1/2 (3)T_a)  and its
    Euler-Lagrange forms by the exterior route, compared with the Einstein tensor.
 3. Edge and screw dislocations: torsion (mainstream density), torsion trace and axial

@@ -7,22 +7,27 @@
     geomkit features wing.xyz -o wing.vts          # all default features
     geomkit features a.stl b.obj -o out/ --format csv --features K,H,normal --repair
 
-Exit status: 0 success, 2 bad input (the message names the file and the
-element), 1 internal error.  Each sub-command is one ``_cmd_*`` function
-registered in ``_COMMANDS`` with its argument setup, so more sub-commands
-(plots, batch runs) plug in the same way; the per-file work is
+Exit status: 0 success; 2 a user mistake -- bad input, an unknown feature or
+format, a missing file or output folder (the message names the file and the
+element); 130 interrupted (Ctrl-C); 141 output pipe closed (``| head``); 1 an
+internal error (a bug).  Each sub-command is one ``_cmd_*`` function
+registered in ``_COMMANDS`` with its argument setup; :func:`main` runs every
+one through the same error handling (:func:`run_command`), so more
+sub-commands plug in the same way; the per-file work is
 :func:`geomkit.mesh.process_file`.
 """
 
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import time
 
 from .errors import GeomkitError
 
-__all__ = ["main", "Progress"]
+__all__ = ["main", "Progress", "run_command"]
 
 
 class Progress:
@@ -79,6 +84,8 @@ def _args_features(p):
                         "(default 60; 0 disables)")
     p.add_argument("--repair", action="store_true",
                    help="merge duplicate vertices, drop degenerate faces and isolated vertices")
+    p.add_argument("--compress", action="store_true",
+                   help=".npz: deflate the arrays (about 25%% smaller, slower to write)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     from .batch.cli import add_batch_arguments  # batch: --workers, --scheduler, ...
 
@@ -97,14 +104,16 @@ def _cmd_features(a):
     if fmt is None and not many and not os.path.isdir(a.output):
         ext = os.path.splitext(a.output)[1].lower().lstrip(".")
         fmt = ext if ext else "npz"
-    bar = Progress(len(a.inputs), "features", enabled=None if not a.quiet else False)
+    from ._progress import StageDisplay
+
     for inp in a.inputs:
         out = _out_path(inp, a.output, fmt, many)
         if os.path.splitext(out)[1] == "":
             out = f"{out}.{fmt}"
-        s = process_file(inp, out, features=a.features, fmt=fmt, repair=a.repair,
-                         method=a.method, degree=a.degree, crease_angle=a.crease_angle)
-        bar.step(os.path.basename(inp))
+        with StageDisplay(f"geomkit features {inp}", enabled=False if a.quiet else None):
+            s = process_file(inp, out, features=a.features, fmt=fmt, repair=a.repair,
+                             method=a.method, degree=a.degree, crease_angle=a.crease_angle,
+                             compress=a.compress)
         if not a.quiet:
             rep = f", repaired {s['repaired']}" if s["repaired"] else ""
             print(f"{s['input']}: {s['kind']}, {s['n_points']} points -> {s['output']} "
@@ -118,11 +127,19 @@ def _args_info(p):
 
 
 def _cmd_info(a):
+    from .batch import expand_inputs
     from .mesh.io import info
 
     status = 0
-    for inp in a.inputs:
-        d = info(inp)
+    for inp in _each_input(a.inputs, expand_inputs):
+        try:
+            if isinstance(inp, Exception):  # a spec that names nothing
+                raise inp
+            d = info(inp)
+        except (GeomkitError, OSError) as e:  # report it and go on with the others
+            print(f"geomkit info: error: {_describe(e)}", file=sys.stderr)
+            status = 2
+            continue
         if d["problems"]:
             status = 2
         if a.json:
@@ -157,6 +174,17 @@ def _cmd_info(a):
         else:
             print("  problems    none found")
     return status
+
+
+def _each_input(specs, expand):
+    """Files named by ``specs`` (paths, directories, globs, ``@lists``), one spec at
+    a time; a spec that names nothing yields its error instead, so the caller
+    reports it and goes on with the rest."""
+    for spec in specs:
+        try:
+            yield from expand([spec])
+        except GeomkitError as e:
+            yield e
 
 
 def _args_demo_wing(p):
@@ -194,14 +222,113 @@ def _plot_command():
 _COMMANDS["plot"] = _plot_command()
 
 
+_DESCRIPTION = """\
+Geometric features of surfaces read from mesh files: metric, Christoffel
+symbols, normals, Gaussian, mean and principal curvatures at every point of a
+structured grid (Plot3D, VTK) or a triangle mesh (STL, OBJ, PLY, VTK, ...).
+The first run compiles the numeric kernels (some seconds); later runs load
+them from the cache.
+"""
+
+_EPILOG = """\
+examples:
+  geomkit demo-wing -o wing.xyz                 a swept wing to try things on
+  geomkit info wing.xyz                         format, counts, problems found
+  geomkit features wing.xyz -o wing.vts         features for ParaView
+  geomkit features 'wings/*.xyz' -o out/        many files (parallel workers)
+  geomkit plot wing.xyz --feature K -o K.png    a picture
+
+'geomkit COMMAND --help' describes a command.  Exit status: 0 ok, 2 bad input
+or usage, 130 interrupted, 1 internal error.
+"""
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="geomkit", description=__doc__.split("\n")[0])
+    from . import __version__
+
+    parser = argparse.ArgumentParser(prog="geomkit", description=_DESCRIPTION, epilog=_EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"geomkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (setup, func, help_) in _COMMANDS.items():
         p = sub.add_parser(name, help=help_, description=help_)
         setup(p)
         p.set_defaults(func=func)
     return parser
+
+
+def _describe(e):
+    """A one-line message for a user's mistake."""
+    if isinstance(e, OSError) and not isinstance(e, GeomkitError) and e.strerror:
+        where = e.filename if e.filename is not None else ""
+        return f"{where}: {e.strerror}" if where else e.strerror
+    return str(e)
+
+
+def run_command(name, func, *args):
+    """Run one sub-command with the command line's error handling; return the
+    exit status (see the module docstring).
+
+    A user's mistake (:class:`geomkit.GeomkitError`, or an ``OSError`` about a
+    file: missing, not writable, a folder) is one line on stderr and status 2.
+    Ctrl-C is status 130 with one line, also when it lands inside numba's
+    compiler, which reports it as some other error after printing it as
+    "ignored": a SIGINT received during the command makes any later failure an
+    interruption.  A closed output pipe ends the command quietly.
+    """
+    interrupted = threading.Event()
+
+    def on_sigint(signum, frame):
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    old_sigint = signal.signal(signal.SIGINT, on_sigint) if main_thread else None
+    hook = sys.unraisablehook
+
+    def quiet_interrupts(u):  # a KeyboardInterrupt inside a C callback (llvmlite)
+        if isinstance(u.exc_value, KeyboardInterrupt):
+            interrupted.set()
+        else:
+            hook(u)
+
+    sys.unraisablehook = quiet_interrupts
+    try:
+        status = func(*args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return status
+    except KeyboardInterrupt:
+        print(f"geomkit {name}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+    except (GeomkitError, OSError) as e:
+        if interrupted.is_set():
+            print(f"geomkit {name}: interrupted", file=sys.stderr)
+            return 130
+        print(f"geomkit {name}: error: {_describe(e)}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - a bug, reported as such
+        if interrupted.is_set():
+            print(f"geomkit {name}: interrupted", file=sys.stderr)
+            return 130
+        print(f"geomkit {name}: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    finally:
+        sys.unraisablehook = hook
+        if main_thread:
+            signal.signal(signal.SIGINT, old_sigint)
+
+
+def _silence_stdout():
+    """Point stdout at the null device, so that the interpreter's final flush into
+    the closed pipe does not print another BrokenPipeError."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests)
+        pass
 
 
 def main(argv=None):
@@ -211,16 +338,7 @@ def main(argv=None):
         a = parser.parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
-    try:
-        return a.func(a)
-    except GeomkitError as e:
-        print(f"geomkit {a.command}: error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    except Exception as e:  # noqa: BLE001 - a bug, reported as such
-        print(f"geomkit {a.command}: internal error: {type(e).__name__}: {e}", file=sys.stderr)
-        return 1
+    return run_command(a.command, a.func, a)
 
 
 if __name__ == "__main__":  # pragma: no cover

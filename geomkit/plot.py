@@ -19,6 +19,7 @@ import os
 
 import numpy as np
 
+from ._io import atomic_path, check_output_folder
 from .errors import GeomkitError, MeshError
 
 __all__ = ["SCALAR_FEATURES", "matplotlib_figure", "plot_feature", "color_limits"]
@@ -131,6 +132,8 @@ def plot_feature(surface, feature="K", output=None, *, values=None, method="jet"
     """
     from .mesh import features, read
 
+    if isinstance(output, (str, os.PathLike)):
+        _check_picture_path(output)
     if isinstance(surface, (str, os.PathLike)):
         surface = read(surface)
     if values is None:
@@ -158,15 +161,55 @@ def plot_feature(surface, feature="K", output=None, *, values=None, method="jet"
     ax.set_xlim(blo[0], bhi[0])
     ax.set_ylim(blo[1], bhi[1])
     ax.set_zlim(blo[2], bhi[2])
-    ax.set_box_aspect(np.maximum(bhi - blo, 1e-3 * (bhi - blo).max()), zoom=1.25)
+    ax.set_box_aspect(np.maximum(bhi - blo, 1e-3 * (bhi - blo).max()))
     ax.view_init(*view)
     ax.set_axis_off()
     from matplotlib.cm import ScalarMappable
 
     sm = ScalarMappable(norm=norm, cmap=cm)
-    fig.colorbar(sm, ax=ax, shrink=0.6, label=feature)
+    cbar = fig.colorbar(sm, ax=ax, shrink=0.6, label=feature)
     if title is not None:
         ax.set_title(title)
-    if output is not None:
-        fig.savefig(output, dpi=dpi, bbox_inches="tight")
+    if output is None:
+        return fig
+    # crop to what is drawn: a 3D axes box is mostly empty around a flat wing
+    box = _drawn_bbox(fig, ax, V, [cbar.ax] + ([ax.title] if title is not None else []))
+    if isinstance(output, (str, os.PathLike)):
+        with atomic_path(output) as tmp:
+            fig.savefig(tmp, dpi=dpi, bbox_inches=box, format=_picture_format(output))
+    else:  # a file object
+        fig.savefig(output, dpi=dpi, bbox_inches=box)
     return fig
+
+
+def _drawn_bbox(fig, ax, V, others, pad=0.1):
+    """Bounding box in inches of the projected surface and the ``others`` artists."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+    from mpl_toolkits.mplot3d import proj3d
+
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    x, y, _ = proj3d.proj_transform(V[:, 0], V[:, 1], V[:, 2], ax.get_proj())
+    pts = ax.transData.transform(np.column_stack([x, y]))
+    boxes = [Bbox.from_extents(*pts.min(axis=0), *pts.max(axis=0))]
+    boxes += [a.get_tightbbox(renderer) for a in others]
+    box = Bbox.union([b for b in boxes if b is not None and (b.width > 0 or b.height > 0)])
+    return box.transformed(fig.dpi_scale_trans.inverted()).padded(pad)
+
+
+def _picture_format(path):
+    return os.path.splitext(os.fspath(path))[1].lower().lstrip(".")
+
+
+def _check_picture_path(path):
+    """Fail before any work when matplotlib cannot write ``path``'s format or its
+    folder is missing."""
+    known = matplotlib_figure().canvas.get_supported_filetypes()
+    fmt = _picture_format(path)
+    if fmt not in known:
+        raise MeshError(f"{os.fspath(path)}: cannot write pictures as {fmt or 'no extension'!r}; "
+                        f"use one of {', '.join('.' + k for k in sorted(known))}")
+    check_output_folder(path)

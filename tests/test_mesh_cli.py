@@ -64,7 +64,7 @@ def test_bad_input_exit_2_names_the_file(tmp_path, capsys):
     q = tmp_path / "dup.obj"
     q.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 1 0\nv 1 1 0\nf 1 2 3\nf 2 5 4\n")
     assert cli.main(["features", str(q), "-o", str(tmp_path / "o.npz")]) == 2
-    assert "vertex 3 equals vertex 2" in capsys.readouterr().err
+    assert "vertex 4 equals vertex 3" in capsys.readouterr().err  # OBJ counts from 1
     assert cli.main(["info", str(q)]) == 2
     assert "repairable" in capsys.readouterr().out
 

@@ -273,7 +273,7 @@ def _sphere_with(change):
 
 DEFECTS = {
     "nan": (lambda V, F: (np.where(np.arange(len(V))[:, None] == 7, np.nan, V), F),
-            r"s.obj: 1 vertices have NaN or infinite coordinates \(first: vertex 7"),
+            r"s.obj: 1 vertex has NaN or infinite coordinates \(first: vertex 7"),
     "inf": (lambda V, F: (np.where(np.arange(len(V))[:, None] == 3, np.inf, V), F), "vertex 3"),
     "degenerate": (lambda V, F: (V, np.vstack([F, [[0, 0, 1]]])), r"degenerate.*face 320"),
     "collinear": (lambda V, F: (np.vstack([V, [[2, 0, 0], [3, 0, 0], [4, 0, 0]]]),

@@ -2,7 +2,7 @@ r"""Convergence of the curvature estimators of triangle meshes on a jittered sph
 
 Icospheres of radius 1 refined four times, each vertex moved tangentially by up
 to 30% of the edge length and put back on the sphere (an irregular mesh).
-Exact answers with the outward normal (MATH 7.4): ``K = 1``, ``H = -1``.
+Exact answers with the outward normal (docs/conventions.md): ``K = 1``, ``H = -1``.
 
 * the jet fit (:func:`geomkit.mesh.jet_fit`: a cubic height function fitted
   to the 2-ring in the tangent plane) converges at second order in the

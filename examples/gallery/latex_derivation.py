@@ -6,7 +6,7 @@ The torus ``X(u, v) = ((R + r cos v) cos u, (R + r cos v) sin u, r sin v)``:
    from the 2-jet), fed the torus's exact derivatives;
 2. Gauss's Theorema Egregium: ``K`` from the metric alone (Brioschi's formula
    for an orthogonal chart, ``F = 0``);
-3. the known closed form ``K = cos v / (r (R + r cos v))`` (MATH 7.4).
+3. the known closed form ``K = cos v / (r (R + r cos v))`` (docs/conventions.md).
 
 All three agree exactly (sympy), and the derivation is written as a picture
 (matplotlib mathtext) and as LaTeX source for the docs.
@@ -57,7 +57,7 @@ assert F == 0 and M == 0
 assert sp.simplify(K_kernel - K_known) == 0, K_kernel
 assert sp.simplify(K_intrinsic - K_known) == 0, K_intrinsic
 # the chart normal X_u x X_v points out of the torus: H = -(R + 2 r cos v)/(2 r (R + r cos v)),
-# the sphere's -1/a as R -> 0 (MATH 7.4 sign convention)
+# the sphere's -1/a as R -> 0 (the sign convention of docs/conventions.md)
 assert sp.simplify(H_kernel + (R + 2 * r * sp.cos(v)) / (2 * r * (R + r * sp.cos(v)))) == 0
 assert sp.simplify(H_kernel.subs(R, 0) + 1 / r) == 0
 

@@ -40,10 +40,10 @@ import glob
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 
+from .._io import atomic_write
 from ..errors import GeomkitError, MeshError
 
 __all__ = [
@@ -218,16 +218,22 @@ class _Progress:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else bool(enabled)
         self.t0 = time.perf_counter()
+        if self.enabled:  # at once: the first file waits for the workers to compile
+            from .._progress import COMPILE_NOTE
+
+            self._draw(f"  starting ({COMPILE_NOTE})")
 
     def step(self, rec):
         self.done += 1
         self.failed += rec["status"] == "failed"
-        if not self.enabled:
-            return
+        if self.enabled:
+            self._draw(" " * 60)  # wipes the starting note
+
+    def _draw(self, note):
         k = int(30 * self.done / self.total)
         dt = time.perf_counter() - self.t0
         self.stream.write(f"\rfeatures [{'#' * k}{'-' * (30 - k)}] {self.done}/{self.total} "
-                          f"failed {self.failed}  {dt:7.1f} s")
+                          f"failed {self.failed}  {dt:7.1f} s{note}")
         if self.done >= self.total:
             self.stream.write("\n")
         self.stream.flush()
@@ -497,15 +503,9 @@ def write_json(path, obj):
     path = os.fspath(path)
     d = os.path.dirname(os.path.abspath(path))
     os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(obj, f, indent=1)
-            f.write("\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_write(path, "w") as f:
+        json.dump(obj, f, indent=1)
+        f.write("\n")
 
 
 def format_summary(s):

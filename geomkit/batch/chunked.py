@@ -38,6 +38,7 @@ import zipfile
 
 import numpy as np
 
+from .._io import atomic_path, check_output_folder
 from ..errors import MeshError
 
 __all__ = ["HALO", "Plot3DLayout", "plot3d_layout", "read_rows", "chunked_features"]
@@ -234,9 +235,7 @@ def chunked_features(path, output, names=None, chunk_points=1_000_000, layout=No
         raise MeshError(f"{path}: not a single-block binary Plot3D surface grid")
     if os.path.exists(output) and os.path.samefile(path, output):
         raise MeshError(f"{output}: refusing to overwrite the input file")
-    d = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(d):
-        raise MeshError(f"{output}: output directory {d} does not exist")
+    check_output_folder(output)
     names = _names(names, types.SimpleNamespace(has_chart=True, source=path))
     ni, nj = layout.ni, layout.nj
     if ni < 3 or nj < 3:
@@ -296,14 +295,9 @@ def chunked_features(path, output, names=None, chunk_points=1_000_000, layout=No
         small = {"shapes": np.array([[ni, nj]], dtype=np.int64),
                  "_meta": np.array(json.dumps(meta))}
         n = ni * nj
-        tmp = _temp(output, "zip")
-        try:
+        with atomic_path(output, suffix=f"-zip-{os.path.basename(output)}") as tmp:
             _write_npz(tmp, [("points", (n, 3))] + [(k, (n, *shapes[k])) for k in names],
                        tmps, small)
-            os.replace(tmp, output)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
     finally:
         for p in tmps.values():
             if os.path.exists(p):

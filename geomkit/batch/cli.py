@@ -65,6 +65,7 @@ def run_batch(a):
         repair=a.repair, workers=a.workers, threads=a.threads, scheduler=a.scheduler,
         overwrite=a.overwrite, retries=a.retries,
         **{k: getattr(a, k) for k in ("degree", "crease_angle") if hasattr(a, k)},
+        **({"compress": True} if getattr(a, "compress", False) else {}),
         chunk_points=DEFAULT_CHUNK_POINTS if a.chunk_points is None else a.chunk_points,
         progress=False if a.quiet else None, summary=a.summary,
     )

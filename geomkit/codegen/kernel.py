@@ -1,16 +1,32 @@
-"""``gk.lower``: sympy expressions -> a cached, parallel numba :class:`Kernel`."""
+"""``gk.lower``: sympy expressions -> a cached, parallel numba :class:`Kernel`.
+
+sympy and the generator are imported by :func:`lower` only: a kernel found by
+:func:`indexed` loads without them (a CLI call or a batch worker saves the
+import and the re-derivation of formulas it has compiled before).
+"""
 
 import os
 import threading
 
 import numpy as np
-import sympy as sp
 
+from .._display import LatexDisplay, latex_name
 from ..errors import KernelInputError, LoweringError, NumericalError
 from . import cache as _cache
-from . import generate as _gen
 
-__all__ = ["lower", "Kernel"]
+__all__ = ["lower", "Kernel", "indexed"]
+
+sp = _gen = None  # sympy and .generate, imported by _symbolic() on first lower()
+
+
+def _symbolic():
+    global sp, _gen
+    if _gen is None:
+        import sympy
+
+        from . import generate
+
+        sp, _gen = sympy, generate
 
 _DTYPES = ("float64", "float32")
 _TARGETS = ("cpu",)
@@ -35,17 +51,26 @@ _memo = {}  # key -> Kernel, for this process
 _lock = threading.Lock()
 
 
-def _as_symbol_list(what, seq):
+def _as_symbol_list(what, seq, exprs=()):
+    """Symbols of ``seq``; a name or a plain symbol stands for the symbol of that
+    name in ``exprs`` whatever its assumptions (``Symbol('x', real=True)`` is not
+    ``Symbol('x')``, but a user naming ``'x'`` means the ``x`` of the formula --
+    and the cache key, which sees names only, agrees)."""
     if seq is None:
         return []
     if isinstance(seq, str):
-        seq = sp.symbols(seq, seq=True)
+        seq = [s.name for s in sp.symbols(seq, seq=True)]
     elif isinstance(seq, sp.Basic):
         seq = [seq]
-    out = []
+    out, by_name = [], None
     for s in seq:
-        if isinstance(s, str):
-            s = sp.Symbol(s)
+        if isinstance(s, (str, sp.Symbol)):
+            if by_name is None:
+                found = sorted(_gen.free_symbols(exprs), key=sp.default_sort_key)
+                names = [x.name for x in found]
+                by_name = {x.name: x for x in found if names.count(x.name) == 1}
+            name = s if isinstance(s, str) else s.name
+            s = by_name.get(name) or (sp.Symbol(s) if isinstance(s, str) else s)
         if not isinstance(s, (sp.Symbol, sp.Derivative)) and not (
             isinstance(s, sp.Function) and isinstance(s, sp.core.function.AppliedUndef)
         ):
@@ -68,6 +93,7 @@ def lower(
     dtype="float64",
     check=False,
     target="cpu",
+    version=None,
 ):
     r"""Turn sympy expressions into a compiled, cached numba kernel over points.
 
@@ -105,6 +131,10 @@ def lower(
     target : {'cpu'}
         Only the CPU target exists; the generator keeps the loop body separate
         from the loop so that a ``numba.cuda`` target can reuse it.
+    version : str, optional
+        Also record the kernel under ``(name, version)``, so that
+        :func:`indexed` finds it in any later process without sympy.  The
+        caller promises that the same name and version mean the same formula.
 
     Returns
     -------
@@ -127,6 +157,7 @@ def lower(
     >>> k(E=np.array([1.0, 2.0]), E_u=np.array([4.0, 4.0]))['half_Eu_over_E']
     array([2., 1.])
     """
+    _symbolic()
     if dtype not in _DTYPES:
         raise LoweringError(f"dtype must be one of {_DTYPES}, got {dtype!r}")
     if target not in _TARGETS:
@@ -136,12 +167,12 @@ def lower(
     if len(set(out_names)) != len(out_names):
         raise LoweringError(f"output names repeat: {out_names}")
     exprs = [e for _, e in named]
-    ins = _as_symbol_list("inputs", inputs)
+    ins = _as_symbol_list("inputs", inputs, exprs)
     defaults = {}
     if isinstance(params, dict):
         defaults = {str(k): v for k, v in params.items()}
         params = list(params)
-    pars = _as_symbol_list("params", params)
+    pars = _as_symbol_list("params", params, exprs)
     for p in pars:
         if not isinstance(p, sp.Symbol):
             raise LoweringError(f"parameter {p} must be a plain symbol")
@@ -171,7 +202,28 @@ def lower(
         if kern is None:
             kern = _build(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath)
             _memo[key] = kern
+    if version is not None:
+        _cache.index_record(name, version, kern.path, sorted(kern._declared))
     return kern._view(check=check, defaults=defaults)
+
+
+def indexed(name, version):
+    """The kernel that ``lower(..., name=name, version=version)`` made in this or an
+    earlier process, loaded without sympy; None when there is none (then call
+    :func:`lower`).  Call defaults (``check``, parameter defaults) are not
+    recorded: pass them at call time."""
+    found = _cache.index_lookup(name, version)
+    if found is None:
+        return None
+    path, rec = found
+    fname = os.path.splitext(os.path.basename(path))[0]
+    with _lock:
+        module = _cache.import_source(path, f"_geomkit_kernel_{fname}")
+        kern = _memo.get(module.KEY)
+        if kern is None:
+            kern = Kernel(module, path, "disk", declared=rec.get("declared", ()))
+            _memo[module.KEY] = kern
+    return kern._view(check=False, defaults={})
 
 
 def _build(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath):
@@ -210,9 +262,14 @@ def _generate(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath)
     used = _gen.free_symbols(exprs)
     unknown = used - set(sym_ins) - set(pars) - {s for _, s, _ in found}
     if unknown:
+        given = {s.name: s for s in [*sym_ins, *pars]}
+        twins = sorted(s.name for s in unknown if s.name in given)
+        hint = (f"; {twins} are given by name but the formula's symbols of those names "
+                "have other assumptions (e.g. real=True): pass the formula's own Symbol "
+                "objects or their names as strings") if twins else ""
         raise LoweringError(
             f"symbols {sorted(map(str, unknown))} are neither inputs nor params; "
-            "pass them in inputs= (per point) or params= (scalars)"
+            f"pass them in inputs= (per point) or params= (scalars){hint}"
         )
     # inputs actually read: declared symbols that occur (declared order), then functions
     read = [(s.name, s) for s in sym_ins if s in used]
@@ -236,7 +293,7 @@ def _generate(key, name, exprs, out_names, ins, pars, dtype, parallel, fastmath)
     )
 
 
-class Kernel:
+class Kernel(LatexDisplay):
     """A compiled kernel over points, made by :func:`lower`.
 
     Call it with keyword arrays, ``kernel(**inputs, **params, out=None, check=None)``;
@@ -308,6 +365,14 @@ class Kernel:
     def __repr__(self):
         return f"<Kernel {self.signature} [{self.dtype}]>"
 
+    def _latex(self, printer):
+        def names(xs):
+            return ", ".join(map(latex_name, xs))
+
+        params = r";\ " + names(self.params) if self.params else ""
+        return (rf"{latex_name(self.name)}\left({names(self.inputs)}{params}\right) "
+                rf"\rightarrow \left({names(self.outputs)}\right)\ [{latex_name(self.dtype)}]")
+
     def cache_info(self):
         """Where the kernel came from and numba's cache statistics.
 
@@ -347,7 +412,7 @@ class Kernel:
             raise KernelInputError(f"input {name!r} is not a real array (dtype {arr.dtype})")
         return arr.astype(self.dtype, copy=False)
 
-    def __call__(self, out=None, check=None, **arrays):
+    def __call__(self, *args, out=None, check=None, **arrays):
         """Evaluate at every point.
 
         Parameters
@@ -366,6 +431,12 @@ class Kernel:
         -------
         dict of name -> ndarray
         """
+        if args:
+            named = ", ".join(f"{k}=..." for k in self.inputs + self.params)
+            raise KernelInputError(
+                f"{self.name} takes its arrays by name, got {len(args)} positional: "
+                f"call it as kernel({named})"
+            )
         check = self._check if check is None else check
         unknown = set(arrays) - self._declared - set(self.params)
         if unknown:

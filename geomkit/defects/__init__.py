@@ -2,7 +2,7 @@ r"""Continuum defects as non-Riemannian geometry: densities, Burgers and Frank v
 
 Two dictionaries translate the geometry of a crystal with defects (a coframe
 :math:`e^a` -- the Eulerian "lattice" coframe -- and a connection
-:math:`\omega^a{}_b`) into defect densities (``docs/defects.md``, MATH.md §4.2):
+:math:`\omega^a{}_b`) into defect densities (``docs/defects.md``, ``docs/conventions.md``):
 
 ``'mainstream'`` (metric-affine; Kondo, Bilby, Kroner, de Wit, Katanaev--Volovich)
     dislocations :math:`\leftrightarrow` torsion :math:`T^a` (all pieces, vector-valued
@@ -25,7 +25,7 @@ The paper's normalisations are **not** known (its body was not readable): which
 second trace, the factor :math:`k` in :math:`Q_{ab}=-k\,D\eta_{ab}` (1 or 1/2) and
 an overall factor per density are parameters of :func:`general_teleparallel`.
 
-The test configurations E0--E7 of MATH.md §4.3 are in :mod:`geomkit.defects.examples`.
+The test configurations E0--E7 (``docs/conventions.md``) are in :mod:`geomkit.defects.examples`.
 
 >>> import sympy as sp
 >>> import geomkit as gk
@@ -41,6 +41,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from .._display import add_display
 from ..errors import DegreeError, DimensionError, GeomkitError
 from ..symbolic.chart import Chart
 from ..symbolic.connection import Connection
@@ -86,6 +87,9 @@ class DefectDensities(NamedTuple):
     point: object
     axial: object
     options: dict
+
+
+add_display(DefectDensities)  # LaTeX in notebooks and sp.latex
 
 
 def _conn(conn, what):

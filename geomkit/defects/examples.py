@@ -1,7 +1,7 @@
-r"""Gallery of defect geometries E0--E7 (MATH.md §4.3), each with its expected values.
+r"""Gallery of defect geometries E0--E7 (``docs/conventions.md``), each with its expected values.
 
 Every function returns an :class:`Example`: a connection (coframe + omega) and
-the values MATH.md derives for it by hand, in frame components (n = 3,
+the values derived for it by hand, in frame components (n = 3,
 Euclidean, :math:`\eta=\delta`).  :meth:`Example.mismatches` compares them with
 what geomkit computes; the test suite asserts that the list is empty.
 
@@ -342,7 +342,7 @@ def E6(kappa=None):
         "weyl": [2 * k, 0, 0],
         "Lambda": [2 * k, 0, 0],
         "Lambda_W": [4 * k / 3, 0, 0],
-        # (3)Q_111 = 8k/15 (MATH.md); the other components from §3.2 by hand
+        # (3)Q_111 = 8k/15 (docs/conventions.md); the other components from §3.2 by hand
         "qvector": {(0, 0, 0): 8 * k / 15, (1, 1, 0): -4 * k / 15, (2, 2, 0): -4 * k / 15,
                     (0, 1, 1): f, (0, 2, 2): f},
         "dilation": {(a, a, 0): 2 * k / 3 for a in range(3)},
@@ -383,5 +383,5 @@ def E7(alpha=None, r0=None):
                    {"alpha": al, "r_0": r0}, expected, extra)
 
 
-#: all example constructors, in MATH.md order
+#: all example constructors, E0 to E7
 ALL = (E0, E1, E2, E3_screw, E3_edge, E4, E5, E6, E7)

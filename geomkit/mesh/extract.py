@@ -20,14 +20,14 @@ R1212      (n,)          ``R_1212 = det b = K det g``           (chart)
 dA         (n,)          area element ``sqrt(det g)``           (chart)
 =========  ============  =====================================================
 
-**Conventions.**  ``S = g^-1 b`` with ``b_ij = X_ij . N`` (MATH 7.1, 7.4): with
+**Conventions.**  ``S = g^-1 b`` with ``b_ij = X_ij . N`` (``docs/conventions.md``): with
 the outward normal a sphere of radius ``a`` has ``H = k1 = k2 = -1/a`` and
 ``K = 1/a^2``; reversing the normal flips ``H, k1, k2, b`` (and swaps the
 roles of ``k1``, ``k2``) but not ``K`` or ``R1212``.  The normal of a triangle
 mesh follows its face orientation (counter-clockwise faces seen from outside
 give the outward normal); that of a grid is ``X_i x X_j`` (the chart's).
 
-**Chart dependence** (MATH 7.2).  ``K, H, k1, k2, d1, d2, normal, S`` are
+**Chart dependence.**  ``K, H, k1, k2, d1, d2, normal, S`` are
 invariants.  ``g, dg, Gamma, b, R1212, dA`` are components in a chart: the
 ``(i, j)`` index chart of a structured grid, or the ``uv`` parameterisation of
 a triangle mesh that carries one.  A triangle mesh without ``uv`` has no chart,
@@ -129,6 +129,7 @@ def features(surface, names=None, method="jet", degree=3, crease_angle=60.0):
         from .io import read
 
         surface = read(surface)
+    _check_surface(surface, "features()")
     names = _names(names, surface)
     surface.check()
     where = f"{surface.source}: " if surface.source else ""
@@ -150,6 +151,19 @@ def features(surface, names=None, method="jet", degree=3, crease_angle=60.0):
                 "the surface is degenerate there"
             )
     return out
+
+
+def _check_surface(surface, where):
+    if all(hasattr(surface, a) for a in ("structured", "has_chart", "n_vertices")):
+        return
+    what = type(surface).__name__
+    if isinstance(surface, np.ndarray):
+        what = f"an array of shape {surface.shape}"
+    raise MeshError(
+        f"{where} takes a surface or a file path, got {what}: read a file with "
+        "gk.mesh.read(path), or wrap arrays as gk.mesh.TriangleSurface(V, F) "
+        "(points (n, 3), triangles (m, 3)) or gk.mesh.StructuredSurface([X]) (grids (ni, nj, 3))"
+    )
 
 
 def _triangle_features(surface, names, method, where, degree, crease_angle):
@@ -213,6 +227,7 @@ def process_file(
     method="jet",
     degree=3,
     crease_angle=60.0,
+    compress=False,
 ):
     """Read one surface file, compute its features, write them; the unit of batch work.
 
@@ -221,14 +236,18 @@ def process_file(
     ``repaired`` (what ``repair=True`` fixed), ``seconds``.  Raises
     :class:`geomkit.MeshError` on bad input.
     """
+    from .._progress import stage
     from .io import read, write
 
     t0 = time.perf_counter()
+    stage("reading")
     surface = read(input_path, repair=repair)
+    stage("computing")
     feats = globals()["features"](
         surface, features, method=method, degree=degree, crease_angle=crease_angle
     )
-    out = write(output_path, surface, feats, fmt=fmt)
+    stage("writing")
+    out = write(output_path, surface, feats, fmt=fmt, compress=compress)
     return {
         "input": os.fspath(input_path),
         "output": os.fspath(out),

@@ -1,4 +1,4 @@
-r"""Symbolic surface formulas (MATH section 7.1) and their lowered kernel.
+r"""Symbolic surface formulas (``docs/conventions.md``, Surfaces) and their lowered kernel.
 
 The geometry of a parametric surface ``X(u, v)`` at a point depends only on
 its 2-jet: ``X_u, X_v, X_uu, X_uv, X_vv`` (15 numbers).  This module writes the
@@ -8,18 +8,20 @@ formulas once, in sympy, from those 15 inputs:
   ``F = X_u.X_v``, ``G = X_v.X_v`` and its derivatives, e.g.
   ``E_u = 2 X_uu.X_u``, ``F_v = X_uv.X_v + X_u.X_vv``;
 * Christoffel symbols ``Gamma^k_ij`` from ``E, F, G`` and their derivatives
-  (the six closed forms of MATH 7.1, with ``Delta = EG - F^2``);
+  (the six closed forms, with ``Delta = EG - F^2``);
 * unit normal ``N = X_u x X_v / |X_u x X_v|`` and area element ``|X_u x X_v|``;
 * second fundamental form ``b_ij = X_ij . N`` (``L, M, N``);
 * ``K = (LN - M^2)/Delta``, ``H = (EN - 2FM + GL)/(2 Delta)``,
   ``R_1212 = LN - M^2`` (Gauss).
 
-Sign convention (MATH 7.4 item 1): ``b_ij = X_ij . N`` with ``N`` the chart
+Sign convention: ``b_ij = X_ij . N`` with ``N`` the chart
 normal.  A sphere with the outward normal has ``H = k1 = k2 = -1/a``.
 
 :func:`surface_kernel` returns the kernel (built once per process, and cached
 on disk by :func:`geomkit.lower`).  sympy is imported only when the kernel is
-built, never at run time on a hot path.
+generated: a later process finds it by name and version
+(:func:`geomkit.codegen.kernel.indexed`; the version is this file's digest)
+without deriving the formulas again.
 """
 
 import functools
@@ -69,7 +71,7 @@ def surface_expressions():
     out = {
         "E": E, "F": F, "G": G,
         "E_u": E_u, "E_v": E_v, "F_u": F_u, "F_v": F_v, "G_u": G_u, "G_v": G_v,
-        # MATH 7.1 (index 1 = u, 2 = v)
+        # closed forms of docs/conventions.md, Surfaces (index 1 = u, 2 = v)
         "Gamma1_11": (G * E_u - 2 * F * F_u + F * E_v) / (2 * D),
         "Gamma2_11": (2 * E * F_u - E * E_v - F * E_u) / (2 * D),
         "Gamma1_12": (G * E_v - F * G_u) / (2 * D),
@@ -96,14 +98,21 @@ def surface_kernel():
 
     >>> import numpy as np
     >>> k = surface_kernel()
-    >>> # the graph z = (x^2 + y^2)/2 at the origin: K = H = 1 (MATH 7.4 item 3)
+    >>> # the graph z = (x^2 + y^2)/2 at the origin: K = H = 1
     >>> jet = dict.fromkeys(JET_INPUTS, np.zeros(1))
     >>> jet.update(x_u=np.ones(1), y_v=np.ones(1), z_uu=np.ones(1), z_vv=np.ones(1))
     >>> r = k(**jet)
     >>> float(r['K'][0]), float(r['H'][0])
     (1.0, 1.0)
     """
+    from ..codegen.cache import file_digest
+    from ..codegen.kernel import indexed
+
+    version = file_digest(__file__)  # any edit of the formulas is a new version
+    kernel = indexed("geomkit_surface_jet", version)
+    if kernel is not None:
+        return kernel
     from ..codegen import lower
 
     outputs, inputs = surface_expressions()
-    return lower(outputs, inputs, name="geomkit_surface_jet", parallel=True)
+    return lower(outputs, inputs, name="geomkit_surface_jet", parallel=True, version=version)

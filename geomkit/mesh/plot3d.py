@@ -29,10 +29,10 @@ True
 
 import os
 import re
-import tempfile
 
 import numpy as np
 
+from .._io import atomic_path
 from ..errors import MeshError
 
 __all__ = ["read_plot3d", "write_plot3d", "PLOT3D_EXTENSIONS"]
@@ -298,10 +298,8 @@ def write_plot3d(
         raise MeshError("a single-block Plot3D file holds exactly one block")
     dims = [(b.shape[0], b.shape[1], 1) for b in blocks]
     path = os.fspath(path)
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as f:
             if not binary:
                 lines = []
                 if multi:
@@ -337,8 +335,3 @@ def write_plot3d(
                     if iblank:
                         payload += np.ones(b.shape[0] * b.shape[1], it).tobytes()
                     rec(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

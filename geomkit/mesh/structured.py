@@ -2,7 +2,7 @@ r"""Differential geometry of structured (i, j) surface grids by finite differenc
 
 The chart is the grid itself: ``u = i``, ``v = j`` (unit spacing), so ``g_ij``
 has units of length^2 per index^2 and ``Gamma^k_ij`` are those of the index
-chart -- the chart a CFD surface grid provides (MATH 7.2, 7.6).  Invariants
+chart -- the chart a CFD surface grid provides (``docs/conventions.md``).  Invariants
 (``K``, ``H``, ``k1``, ``k2``, directions, normal) do not depend on it.
 
 Derivatives ``X_u, X_v, X_uu, X_uv, X_vv``:

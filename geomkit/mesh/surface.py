@@ -55,6 +55,11 @@ def _where(source):
     return f"{source}: " if source else ""
 
 
+def _count(n, one, many):
+    """``1 vertex has`` / ``2 vertices have``."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def _readonly(a):
     a.setflags(write=False)
     return a
@@ -210,6 +215,11 @@ class TriangleSurface:
         return int(used - self.n_edges + self.n_faces)
 
     # -- checks ---------------------------------------------------------------
+    @property
+    def _first_index(self):
+        """Messages number vertices and faces as the file does: OBJ from 1, others from 0."""
+        return 1 if (self.file_format or "").lower() == "obj" else 0
+
     def problems(self):
         """All defects found, as a list of :class:`Problem` (empty when clean).
 
@@ -220,19 +230,21 @@ class TriangleSurface:
         """
         out = []
         V, F, n, m = self.V, self.F, self.n_vertices, self.n_faces
+        b = self._first_index
         if n == 0:
             out.append(Problem("empty", "the mesh has no vertices", 0))
             return out
         if m == 0:
-            out.append(Problem("no_faces", f"the mesh has {n} vertices but no triangle faces", 0))
+            out.append(Problem("no_faces", f"the mesh has {_count(n, 'vertex', 'vertices')} "
+                               "but no triangle faces", 0))
             return out
         bad = np.flatnonzero(~np.isfinite(V).all(axis=1))
         if bad.size:
             out.append(
                 Problem(
                     "nan",
-                    f"{bad.size} vertices have NaN or infinite coordinates "
-                    f"(first: vertex {bad[0]} = {V[bad[0]].tolist()})",
+                    f"{_count(bad.size, 'vertex has', 'vertices have')} NaN or infinite "
+                    f"coordinates (first: vertex {bad[0] + b} = {V[bad[0]].tolist()})",
                     int(bad.size),
                     int(bad[0]),
                 )
@@ -242,8 +254,8 @@ class TriangleSurface:
             out.append(
                 Problem(
                     "index",
-                    f"{bad.size} faces use vertex indices outside 0..{n - 1} "
-                    f"(first: face {bad[0]} = {F[bad[0]].tolist()})",
+                    f"{_count(bad.size, 'face uses', 'faces use')} vertex indices outside "
+                    f"{b}..{n - 1 + b} (first: face {bad[0] + b} = {(F[bad[0]] + b).tolist()})",
                     int(bad.size),
                     int(bad[0]),
                 )
@@ -256,8 +268,9 @@ class TriangleSurface:
             out.append(
                 Problem(
                     "duplicate_vertex",
-                    f"{first.size} vertices duplicate another vertex's coordinates "
-                    f"(first: vertex {first[0]} equals vertex {dup[first[0]]})",
+                    f"{_count(first.size, 'vertex duplicates', 'vertices duplicate')} another "
+                    f"vertex's coordinates (first: vertex {first[0] + b} equals vertex "
+                    f"{dup[first[0]] + b})",
                     int(first.size),
                     int(first[0]),
                     True,
@@ -269,7 +282,8 @@ class TriangleSurface:
             out.append(
                 Problem(
                     "isolated_vertex",
-                    f"{iso.size} vertices are in no face (first: vertex {iso[0]})",
+                    f"{_count(iso.size, 'vertex is', 'vertices are')} in no face "
+                    f"(first: vertex {iso[0] + b})",
                     int(iso.size),
                     int(iso[0]),
                     True,
@@ -285,8 +299,8 @@ class TriangleSurface:
             out.append(
                 Problem(
                     "non_manifold_edge",
-                    f"{nm.size} edges are shared by more than two faces "
-                    f"(first: edge {e[nm[0]].tolist()} in {counts[nm[0]]} faces)",
+                    f"{_count(nm.size, 'edge is', 'edges are')} shared by more than two "
+                    f"faces (first: edge {(e[nm[0]] + b).tolist()} in {counts[nm[0]]} faces)",
                     int(nm.size),
                     tuple(int(x) for x in e[nm[0]]),
                 )
@@ -296,15 +310,15 @@ class TriangleSurface:
     def _problems_degenerate(self):
         from .triangle import degenerate_faces
 
-        F = self.F
+        F, b = self.F, self._first_index
         bad = np.flatnonzero(degenerate_faces(self.V, F))
         if not bad.size:
             return []
         return [
             Problem(
                 "degenerate_face",
-                f"{bad.size} faces are degenerate (a repeated vertex or zero area; "
-                f"first: face {bad[0]} = {F[bad[0]].tolist()})",
+                f"{_count(bad.size, 'face is', 'faces are')} degenerate (a repeated vertex or "
+                f"zero area; first: face {bad[0] + b} = {(F[bad[0]] + b).tolist()})",
                 int(bad.size),
                 int(bad[0]),
                 True,

@@ -18,13 +18,13 @@ with ``s = sqrt(1 + a1^2 + a2^2)``:
 * ``S = g^-1 b``, ``K = det S``, ``H = tr S / 2``, ``k1 >= k2`` its eigenvalues,
   ``d1, d2`` its eigenvectors pushed forward (``d2 = N x d1``).
 
-This is the convention of MATH 7.1 (``b_ij = X_ij . N``): a sphere with
+This is the convention of ``docs/conventions.md`` (``b_ij = X_ij . N``): a sphere with
 outward normal (faces counter-clockwise seen from outside) has ``H = -1/a``.
 
 **One-ring estimators** (cheap alternatives, :func:`one_ring`): Gaussian
 curvature by angle defect over the mixed area, mean curvature from the
 cotangent Laplacian ``Delta X = 2 H N`` (Meyer et al. 2003, with the sign of
-MATH 7.1).  They converge only on very regular meshes.
+``docs/conventions.md``).  They converge only on very regular meshes.
 
 **UV chart** (:func:`uv_jet`): when the mesh carries a parameterisation, ``X``
 itself is fitted as a cubic in ``(u - u0, v - v0)``; its 2-jet feeds the same
@@ -627,7 +627,7 @@ def angle_defect(V, F):
 def one_ring(V, F, adj=None, where=""):
     """The cheap one-ring estimators: ``K = (2 pi - sum angles) / A_mixed`` and
     ``H = (Delta_cot X . N) / 2`` with ``Delta_cot X = (1 / 2A) sum (cot a + cot b)
-    (X_j - X_i)`` (MATH sign: outward sphere gives ``H = -1/a``), ``N`` the
+    (X_j - X_i)`` (geomkit's sign: outward sphere gives ``H = -1/a``), ``N`` the
     area-weighted normal; ``k1, k2 = H +- sqrt(max(H^2 - K, 0))``.
 
     Boundary vertices get the mean of their interior neighbours' values (the

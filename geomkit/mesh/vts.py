@@ -18,12 +18,12 @@ A surface grid has one extent of size 1.
 import base64
 import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 import zlib
 
 import numpy as np
 
+from .._io import atomic_write
 from ..errors import MeshError
 
 __all__ = ["read_vts", "write_vts"]
@@ -71,17 +71,8 @@ def write_vts(path, X, point_data=None):
 
 
 def _atomic_write(path, data):
-    path = os.fspath(path)
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path) as f:
+        f.write(data)
 
 
 class _Decoder:

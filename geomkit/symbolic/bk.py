@@ -1,6 +1,6 @@
 r"""b^k geometry: forms singular along a hypersurface, their calculus, cohomology, symplectic forms.
 
-Setting (``MATH.md`` §6).  A :class:`BkChart` is a chart ``(x_1, .., z, .., x_{n-1})``
+Setting (``docs/bk.md``).  A :class:`BkChart` is a chart ``(x_1, .., z, .., x_{n-1})``
 with a distinguished coordinate ``z`` defining the hypersurface
 :math:`Z=\{z=0\}` and an order :math:`k\ge1` (the chart fixes the
 :math:`(k-1)`-jet of the defining function: it is ``z`` itself).  The

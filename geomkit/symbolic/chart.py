@@ -16,6 +16,7 @@ VectorField(Chart('x y'), (0, 1))
 
 import sympy as sp
 
+from .._display import LatexDisplay, latex_sum
 from ..errors import ChartError, DimensionError
 
 __all__ = ["Chart", "VectorField", "bracket"]
@@ -39,7 +40,7 @@ def _as_symbols(coords, **assumptions):
     return syms
 
 
-class Chart:
+class Chart(LatexDisplay):
     """A coordinate chart ``(x^1, ..., x^n)``.
 
     Parameters
@@ -130,8 +131,11 @@ class Chart:
     def __repr__(self):
         return f"Chart({' '.join(map(str, self._coords))!r})"
 
+    def _latex(self, printer):
+        return r"\mathrm{chart}\ \left(" + ", ".join(map(printer._print, self._coords)) + r"\right)"
 
-class VectorField:
+
+class VectorField(LatexDisplay):
     """A vector field ``X = X^i d/dx^i`` on a chart (immutable).
 
     Calling it on a scalar expression (or a 0-form) differentiates:
@@ -228,13 +232,9 @@ class VectorField:
     def __repr__(self):
         return f"VectorField({self.chart!r}, {self.components})"
 
-    def _repr_latex_(self):
-        terms = [
-            rf"\left({sp.latex(c)}\right)\partial_{{{sp.latex(x)}}}"
-            for c, x in zip(self.components, self.chart.coords)
-            if c != 0
-        ]
-        return "$" + (" + ".join(terms) if terms else "0") + "$"
+    def _latex(self, printer):
+        return latex_sum([(c, rf"\partial_{{{printer._print(x)}}}")
+                          for c, x in zip(self.components, self.chart.coords) if c != 0], printer)
 
 
 def bracket(X, Y):

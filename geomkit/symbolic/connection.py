@@ -1,7 +1,7 @@
 r"""Affine connections in a coframe: Cartan structure equations, distortion, frame changes.
 
 A :class:`Connection` on a :class:`~geomkit.Coframe` is an ``n x n`` matrix of
-1-forms :math:`\omega^a{}_b=\omega^a{}_{bc}e^c` (MATH.md §2).  With
+1-forms :math:`\omega^a{}_b=\omega^a{}_{bc}e^c` (``docs/conventions.md``).  With
 :math:`DV^a=dV^a+\omega^a{}_bV^b`:
 
 * torsion :math:`T^a=De^a=de^a+\omega^a{}_b\wedge e^b=\tfrac12T^a{}_{bc}e^b\wedge e^c`;
@@ -18,13 +18,13 @@ Bianchi identities (tested): :math:`DT^a=R^a{}_b\wedge e^b`, :math:`DR^a{}_b=0`,
 
 Component arrays put the form indices last: ``omega[a, b, c]`` :math:`=\omega^a{}_{bc}`,
 ``T[a, b, c]`` :math:`=T^a{}_{bc}`, ``R[a, b, c, d]`` :math:`=R^a{}_{bcd}`,
-``Q[a, b, c]`` :math:`=Q_{ab}(e_c)` (MATH.md writes :math:`Q_{cab}`).
+``Q[a, b, c]`` :math:`=Q_{ab}(e_c)` (often written :math:`Q_{cab}`).
 
-Distortion (MATH.md §2.5): :math:`\omega=\mathring\omega+N`, with
+Distortion (``docs/conventions.md``): :math:`\omega=\mathring\omega+N`, with
 :math:`N_{ab}=K_{ab}+\tfrac12Q_{ab}+\tfrac12[\iota_bQ_{ac}-\iota_aQ_{bc}]e^c` and the
 contortion :math:`K_{ab}=\tfrac12[\iota_aT_b-\iota_bT_a-(\iota_a\iota_bT_c)e^c]`.
 The Levi-Civita connection is this formula applied to :math:`T_a=-\eta_{ab}de^b`,
-:math:`Q_{ab}=d\eta_{ab}`, which is MATH.md §2.4 when :math:`\eta` is constant.
+:math:`Q_{ab}=d\eta_{ab}`, which is the anholonomy formula when :math:`\eta` is constant.
 
 >>> import sympy as sp
 >>> import geomkit as gk
@@ -41,6 +41,7 @@ sin(theta)*dtheta^dphi
 
 import sympy as sp
 
+from .._display import FormTuple, LatexDisplay
 from ..errors import DegreeError, DimensionError, GeomkitError, SingularCoframeError
 from .forms import Form, d, wedge
 from .frames import Coframe, _map_nested, _sum
@@ -68,7 +69,11 @@ def _distortion_lower(T_low, Q, n):
     return N
 
 
-class Connection:
+# display symbol and index positions of the tuples of forms (FormTuple)
+_FORM_LABELS = {"omega": (r"\omega", "^_"), "T": ("T", "^"), "R": ("R", "^_"), "Q": ("Q", "_")}
+
+
+class Connection(LatexDisplay):
     """A general affine connection :math:`\\omega^a{}_b` on a coframe.
 
     Parameters
@@ -290,6 +295,7 @@ class Connection:
     # -- public: forms ------------------------------------------------------------------------
     def _forms(self, key, comps, degree):
         cf = self.coframe
+        label = _FORM_LABELS[key]
 
         def build():
             def to_form(x):
@@ -310,7 +316,7 @@ class Connection:
             levels = 0
             while isinstance(x, list):
                 x, levels = x[0], levels + 1
-            return walk(comps(), levels - degree)
+            return FormTuple(walk(comps(), levels - degree), *label)
 
         return self._cached("forms_" + key, build)
 
@@ -332,7 +338,7 @@ class Connection:
         if scale is None or sp.nsimplify(scale) == self.nonmetricity_scale:
             return Q
         f = sp.nsimplify(scale) / self.nonmetricity_scale
-        return tuple(tuple(q * f for q in row) for row in Q)
+        return FormTuple((tuple(q * f for q in row) for row in Q), *_FORM_LABELS["Q"])
 
     # -- distortion --------------------------------------------------------------------------
     def distortion(self):
@@ -340,7 +346,7 @@ class Connection:
 
         Computed as ``omega - levi_civita(coframe).omega``; it equals
         :func:`contortion` + :func:`disformation` of this connection's torsion and
-        non-metricity (MATH.md §2.5, tested).
+        non-metricity (``docs/conventions.md``, tested).
         """
 
         def build():
@@ -432,7 +438,7 @@ class Connection:
 
     # -- frame changes -----------------------------------------------------------------------
     def gauge(self, L, simplify=None):
-        """The same connection in the frame :math:`e'=L^{-1}e` (MATH.md §2.2).
+        """The same connection in the frame :math:`e'=L^{-1}e` (docs/conventions.md).
 
         :math:`\\omega'=L^{-1}\\omega L+L^{-1}dL`, :math:`\\eta'=L^T\\eta L`; then
         :math:`T'=L^{-1}T` and :math:`R'=L^{-1}RL`.  ``L`` is an invertible
@@ -473,6 +479,9 @@ class Connection:
     def __repr__(self):
         return f"Connection({self.coframe!r}, omega={self.omega_components().tolist()})"
 
+    def _latex(self, printer):
+        return printer._print(self.omega()) + r",\quad " + printer._print(self.coframe)
+
 
 def _frame_deta(cf):
     n, eng = cf.n, cf.engine
@@ -490,7 +499,7 @@ def _frame_deta(cf):
 def levi_civita(coframe):
     """The Levi-Civita connection of a coframe (torsion-free, metric-compatible), cached.
 
-    For constant :math:`\\eta` this is MATH.md §2.4,
+    For constant :math:`\\eta` this is the anholonomy formula of ``docs/conventions.md``,
     :math:`\\mathring\\omega_{abc}=\\tfrac12(C_{cab}-C_{abc}-C_{bca})`; in general
     the distortion formula of §2.5 with :math:`T_a=-\\eta_{ab}de^b` and
     :math:`Q_{ab}=d\\eta_{ab}`, which also covers coordinate coframes

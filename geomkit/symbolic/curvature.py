@@ -10,7 +10,7 @@ result is transformed to coordinates.  Results are cached on the connection, and
 the coframe built for a Metric is cached per Metric object, so nothing is
 computed twice.
 
-Index conventions (MATH.md §0.3):
+Index conventions (``docs/conventions.md``):
 
 * ``christoffel(g)[l, m, n]`` :math:`=\Gamma^\lambda{}_{\mu\nu}`, derivative index
   first: :math:`\nabla_\mu V^\lambda=\partial_\mu V^\lambda+\Gamma^\lambda{}_{\mu\nu}V^\nu`;

@@ -1,4 +1,4 @@
-r"""Irreducible decompositions of torsion and non-metricity (MATH.md §3), any n, any signature.
+r"""Irreducible decompositions of torsion and non-metricity, any n, any signature (conventions.md).
 
 Arrays use the component conventions of :mod:`geomkit.symbolic.connection`
 (form indices last): ``T[a, b, c]`` :math:`=T^a{}_{bc}` and ``Q[a, b, c]``
@@ -38,6 +38,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from .._display import add_display
 from ..errors import DimensionError, GeomkitError
 from .simplify import get_strategy
 
@@ -98,6 +99,9 @@ class NonmetricityPieces(NamedTuple):
     def total(self):
         """``symmetric + remainder + vector + dilation``."""
         return self.symmetric + self.remainder + self.vector + self.dilation
+
+
+add_display(TorsionPieces, NonmetricityPieces)  # LaTeX in notebooks and sp.latex
 
 
 def _inputs(X, eta, what, getter):
@@ -244,7 +248,7 @@ def torsion_scalar(T, eta=None, simplify="cancel"):
     \\tfrac12T_{abc}T^{bac}-T_aT^a` with :math:`T_a=T^b{}_{ba}`.
 
     It satisfies :math:`\\mathbb T\\,\\mathrm{vol}=T^a\\wedge\\star({}^{(1)}T_a-(n-2)\\,
-    {}^{(2)}T_a-\\tfrac12{}^{(3)}T_a)` (MATH.md §3.3, tested) and vanishes
+    {}^{(2)}T_a-\\tfrac12{}^{(3)}T_a)` (``docs/conventions.md``, tested) and vanishes
     identically for n = 2.  ``T`` may be a :class:`~geomkit.Connection`.
     """
     T, eta, n = _inputs(T, eta, "torsion_scalar", lambda c: c.torsion_components())

@@ -34,6 +34,7 @@ from types import MappingProxyType
 
 import sympy as sp
 
+from .._display import LatexDisplay, latex_sum
 from ..errors import DegreeError, DimensionError, GeomkitError
 from .chart import Chart, VectorField, bracket
 from .simplify import get_strategy
@@ -91,7 +92,7 @@ def _foreign(other):
     return False
 
 
-class Form:
+class Form(LatexDisplay):
     """An exterior p-form on a :class:`~geomkit.Chart`.
 
     Parameters
@@ -202,7 +203,7 @@ class Form:
             return other
         if isinstance(other, VectorField):
             raise GeomkitError(f"cannot {op} a form and a vector field")
-        other = sp.sympify(other)
+        other = _scalar(other, f"cannot {op} a form and")
         if self.degree != 0:
             if other == 0:
                 return Form._new(self.chart, self.degree, {})
@@ -363,22 +364,10 @@ class Form:
         names = [f"d{x}" for x in self.chart.coords]
         return format_terms(self, names)
 
-    def _repr_latex_(self):
-        if not self._c:
-            return "$0$"
+    def _latex(self, printer):
         if self.degree == 0:
-            return f"${sp.latex(self._c[()])}$"
-        parts = []
-        for idx in sorted(self._c):
-            v = self._c[idx]
-            b = self._latex_basis(idx)
-            if v == 1:
-                parts.append(b)
-            elif v == -1:
-                parts.append("-" + b)
-            else:
-                parts.append(rf"\left({sp.latex(v)}\right) {b}")
-        return "$" + " + ".join(parts).replace("+ -", "- ") + "$"
+            return printer._print(self._c.get((), sp.S.Zero))
+        return latex_sum([(self._c[i], self._latex_basis(i)) for i in sorted(self._c)], printer)
 
 
 def format_terms(form, names):
@@ -414,7 +403,23 @@ def _zero(chart, degree):
 def _as_form(chart, x):
     if isinstance(x, Form):
         return x
-    return Form._new(chart, 0, {(): sp.sympify(x)} if sp.sympify(x) != 0 else {})
+    x = _scalar(x, "wedge() got")
+    return Form._new(chart, 0, {(): x} if x != 0 else {})
+
+
+def _scalar(x, where):
+    """``x`` as a sympy scalar; a string is refused rather than parsed, since
+    ``'dy'`` would silently become a symbol named dy, not the 1-form."""
+    if isinstance(x, str):
+        raise GeomkitError(
+            f"{where} the string {x!r}; forms are objects of a chart: use "
+            "chart.dx (e.g. dx, dy = chart.dx) or chart.scalar(expr)"
+        )
+    try:
+        return sp.sympify(x, strict=True)
+    except sp.SympifyError:
+        raise GeomkitError(f"{where} a value of type {type(x).__name__}, which is neither a "
+                           "Form nor a sympy scalar") from None
 
 
 def _wedge2(a, b):
@@ -463,7 +468,11 @@ def d(form):
     2*x*y*dx + x**2*dy
     """
     if not isinstance(form, Form):
-        raise GeomkitError(f"d() takes a Form, got {type(form).__name__}")
+        hint = ""
+        if isinstance(form, (sp.Basic, int, float)):
+            hint = (f"; a function such as {form} becomes a 0-form on its chart: "
+                    f"d(chart.scalar({form}))")
+        raise GeomkitError(f"d() takes a Form, got {type(form).__name__}{hint}")
     chart = form.chart
     if form.degree >= chart.dim:
         return _zero(chart, form.degree + 1)

@@ -1,6 +1,6 @@
 r"""Coframes: n independent 1-forms, their frame metric, dual frame and anholonomy.
 
-Conventions (MATH.md §0.3):
+Conventions (``docs/conventions.md``):
 
 * coframe :math:`e^a=E^a{}_\mu dx^\mu`, frame :math:`e_a=E_a{}^\mu\partial_\mu` with
   :math:`E_a{}^\mu E^b{}_\mu=\delta^b_a`;
@@ -41,6 +41,7 @@ from itertools import combinations
 
 import sympy as sp
 
+from .._display import LatexDisplay, latex_frame_metric
 from ..errors import (
     ChartError,
     DegenerateMetricError,
@@ -175,7 +176,7 @@ def _as_matrix(obj, n, what):
     return m
 
 
-class Coframe:
+class Coframe(LatexDisplay):
     """A coframe: ``n`` linearly independent 1-forms ``e^a`` on an n-dimensional chart.
 
     Parameters
@@ -389,7 +390,7 @@ class Coframe:
         return cf
 
     def change(self, L, Linv=None, simplify=None):
-        """The coframe :math:`e'=L^{-1}e` with frame metric :math:`\\eta'=L^T\\eta L` (MATH §2.2).
+        """The coframe :math:`e'=L^{-1}e` with frame metric :math:`\\eta'=L^T\\eta L` (conventions).
 
         ``L`` is an invertible ``n x n`` matrix of functions; the metric is unchanged.
         """
@@ -642,6 +643,10 @@ class Coframe:
 
     def __repr__(self):
         return f"Coframe({list(self.forms)!r}, eta={self.eta.tolist()})"
+
+    def _latex(self, printer):
+        forms = [f"e^{{{a + 1}}} = {printer._print(f)}" for a, f in enumerate(self.forms)]
+        return r",\ ".join(forms) + r",\quad " + latex_frame_metric(self.eta, printer)
 
 
 def _minor(M, rows, cols):

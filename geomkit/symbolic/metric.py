@@ -28,6 +28,7 @@ from itertools import combinations
 
 import sympy as sp
 
+from .._display import LatexDisplay, latex_sum
 from ..errors import DegenerateMetricError, DegreeError, DimensionError, GeomkitError
 from .chart import Chart, VectorField
 from .forms import Form, d, sort_sign
@@ -52,7 +53,7 @@ def _numeric_sign(det, symbols):
     return None
 
 
-class Metric:
+class Metric(LatexDisplay):
     """A (pseudo-)Riemannian metric ``g_ij dx^i dx^j`` on a chart.
 
     Parameters
@@ -292,6 +293,12 @@ class Metric:
     def __repr__(self):
         return f"Metric({self.chart!r}, {self.matrix.tolist()})"
 
-    def _repr_latex_(self):
-        return "$g = " + sp.latex(self.matrix) + "$"
+    def _latex(self, printer):
+        """The line element, ``ds^2 = g_ij dx^i dx^j`` (symmetric pairs once)."""
+        x = [printer._print(c) for c in self.chart.coords]
+        n = len(x)
+        terms = [((1 if i == j else 2) * self.matrix[i, j],
+                  f"d{x[i]}^{{2}}" if i == j else f"d{x[i]}\\, d{x[j]}")
+                 for i in range(n) for j in range(i, n) if self.matrix[i, j] != 0]
+        return "ds^{2} = " + latex_sum(terms, printer)
 

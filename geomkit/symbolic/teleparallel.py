@@ -1,6 +1,6 @@
 r"""Teleparallel geometry: flat connections, the torsion and non-metricity scalars.
 
-A teleparallel connection has zero curvature, :math:`R^a{}_b=0` (MATH.md §4.1).
+A teleparallel connection has zero curvature, :math:`R^a{}_b=0` (``docs/conventions.md``).
 Locally every such connection is pure gauge, :math:`\omega=L^{-1}dL` with
 :math:`L(x)\in GL(n)`; three flavours are built here:
 
@@ -22,7 +22,7 @@ Scalars (frame components; ``T[a, b, c]`` :math:`=T^a{}_{bc}`, ``Q[a, b, c]``
   and the second trace :math:`\lambda_b=\eta^{ac}Q_{ab}(e_c)` (``Q_{cab}`` is the
   component :math:`Q_{ab}(e_c)`; quadratic, so independent of the sign convention of Q).
 
-For any connection, :math:`\omega=\mathring\omega+N` gives (MATH.md §2.5)
+For any connection, :math:`\omega=\mathring\omega+N` gives (``docs/conventions.md``)
 :math:`R^a{}_b=\mathring R^a{}_b+\mathring DN^a{}_b+N^a{}_c\wedge N^c{}_b`, whose trace is
 :func:`curvature_split`:
 
@@ -33,7 +33,7 @@ For any connection, :math:`\omega=\mathring\omega+N` gives (MATH.md §2.5)
 For a teleparallel connection :math:`R=0`, so :math:`\mathring R=-\mathcal N-\mathring\nabla_cV^c`.
 Metric teleparallel: :math:`\mathcal N=\mathbb T` and :math:`V=-2T^c` (the trace vector),
 i.e. :math:`\mathring R=-\mathbb T+2\mathring\nabla_cT^c`; symmetric teleparallel:
-:math:`\mathcal N=-\mathcal Q`.  Both are tested in n = 3, 4 (MATH.md §4.1).
+:math:`\mathcal N=-\mathcal Q`.  Both are tested in n = 3, 4.
 
 >>> import sympy as sp
 >>> import geomkit as gk
@@ -51,6 +51,7 @@ from typing import NamedTuple
 
 import sympy as sp
 
+from .._display import add_display
 from ..errors import DimensionError, GeomkitError, SingularCoframeError
 from .connection import Connection, levi_civita
 from .decompose import torsion_scalar as _torsion_scalar_arrays
@@ -129,7 +130,7 @@ def teleparallel(coframe, L, nonmetricity_scale=1):
 
     ``L`` is an invertible ``n x n`` matrix of functions (an element of
     :math:`GL(n)` at each point).  The connection is flat: it is the gauge
-    transform (MATH.md §2.2) of :math:`\\omega=0`.  Its torsion is
+    transform (``docs/conventions.md``) of :math:`\\omega=0`.  Its torsion is
     :math:`T^a=de^a+(L^{-1}dL)^a{}_b\\wedge e^b` and its non-metricity
     :math:`Q_{ab}=k(\\omega_{ab}+\\omega_{ba})` (constant :math:`\\eta`).
 
@@ -249,7 +250,7 @@ def nonmetricity_scalar(conn, simplify=None):
             for c in range(n):
                 v = Q[a, b, c]
                 if v != 0:
-                    # Q_cab Q^cab and Q_cab Q^acb in MATH.md's (derivative-first) order
+                    # Q_cab Q^cab and Q_cab Q^acb in derivative-first order
                     s += -v * Qu[a, b, c] / 4 + v * Qu[c, b, a] / 2
     for c in range(n):
         s += qu[c] * q[c] / 4 - qu[c] * lam[c] / 2
@@ -308,6 +309,9 @@ class CurvatureSplit(NamedTuple):
     divergence: object
     riemannian: object
     full: object
+
+
+add_display(CurvatureSplit)  # LaTeX in notebooks and sp.latex
 
 
 def curvature_split(conn, simplify=None):

@@ -1,4 +1,4 @@
-r"""Field equations of Lagrangian n-forms: exterior calculus of variations (MATH.md §5).
+r"""Field equations of Lagrangian n-forms: exterior calculus of variations (docs/conventions.md).
 
 **Lagrangians.** A Lagrangian is a Python callable ``L(e, f)`` returning an
 n-:class:`~geomkit.Form`.  ``e`` is a :class:`FrameOps` (the coframe and the
@@ -193,7 +193,7 @@ class FrameOps:
     ``e.wedge(*forms)``,
     ``e.vol`` (:math:`\\star1`), ``e.lower(V)`` (:math:`V_a=\\eta_{ab}V^b`),
     ``e.trace(T)`` (:math:`\\iota_aT^a`), ``e.torsion_pieces(T)`` (the three
-    irreducible pieces in the exterior formulas of MATH.md §3.1), ``e.n``,
+    irreducible pieces in the exterior formulas of ``docs/conventions.md``), ``e.n``,
     ``e.eta``, ``e.chart``, ``e.coframe``.
     """
 
@@ -671,7 +671,7 @@ def new_gr(a1, a2, a3):
     r"""The new-GR family :math:`L=T^a\wedge\star(a_1{}^{(1)}T_a+a_2{}^{(2)}T_a+a_3{}^{(3)}T_a)`.
 
     :func:`tegr` is :math:`(a_1,a_2,a_3)=(1,-(n-2),-\tfrac12)`, for which
-    :math:`L=\mathbb T\,\mathrm{vol}` (MATH.md §3.3, §5.3).
+    :math:`L=\mathbb T\,\mathrm{vol}` (``docs/conventions.md``, Irreducible pieces).
     """
 
     def L(e, f):

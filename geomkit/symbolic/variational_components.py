@@ -10,7 +10,7 @@ operator with respect to :math:`h`,
 
 applied to that expression, which is linear in :math:`h`.  This gives
 :math:`\mathrm{EL}=\partial\mathcal L/\partial E-\partial_\nu\,\partial\mathcal L/\partial
-(\partial_\nu E)` at the background field (MATH.md §5.2), the same as sympy's
+(\partial_\nu E)` at the background field (docs/conventions.md), the same as sympy's
 ``euler_equations`` on :math:`\mathcal L`, without building the Lagrangian of a
 fully generic coframe.
 """
