@@ -57,7 +57,7 @@ FEATURES = INVARIANT_FEATURES + CHART_FEATURES
 FEATURE_SHAPES = {
     "normal": (3,), "K": (), "H": (), "k1": (), "k2": (), "d1": (3,), "d2": (3,),
     "S": (3, 3), "g": (2, 2), "dg": (2, 2, 2), "Gamma": (2, 2, 2), "b": (2, 2),
-    "R1212": (), "dA": (),
+    "R1212": (), "dA": (), "chart_valid": (),
 }  # fmt: skip
 _DEFAULT = ("normal", "K", "H", "k1", "k2", "d1", "d2")
 _DEFAULT_CHART = ("g", "Gamma", "b", "R1212")
@@ -138,11 +138,15 @@ def features(surface, names=None, method="jet", degree=3, crease_angle=60.0):
         out = structured_features(surface, names)
     else:
         out = _triangle_features(surface, names, method, where, degree, crease_angle)
-    out = {k: np.ascontiguousarray(out[k], dtype=np.float64) for k in names}
+    valid = out.get("chart_valid")
+    out = {k: np.ascontiguousarray(out[k], dtype=np.float64)
+           for k in [*names, "chart_valid"] if k in out}
     for k, v in out.items():
         if np.isfinite(v).all():
             continue
         bad = ~np.isfinite(v.reshape(len(v), -1)).all(axis=1)
+        if valid is not None and k in CHART_FEATURES:
+            bad &= valid > 0  # NaN by design where the chart is singular
         if bad.any():
             p = int(np.flatnonzero(bad)[0])
             raise MeshError(

@@ -246,17 +246,9 @@ def _sym2(a, b, c, out=None):
 
 
 def structured_features(surface, names):
-    """Features of a :class:`~geomkit.mesh.surface.StructuredSurface`, blocks concatenated."""
-    parts = []
+    """Features of a :class:`~geomkit.mesh.surface.StructuredSurface`, blocks concatenated
+    (seams, orientation and singular points: :mod:`geomkit.mesh.seams`)."""
+    from .seams import multiblock_features
+
     where = f"{surface.source}: " if surface.source else ""
-    for b, X in enumerate(surface.blocks):
-        ni = X.shape[0]
-        J = grid_jet(X)
-
-        def label(p, b=b, ni=ni):
-            return f"block {b} (i, j) = ({p % ni}, {p // ni})"
-
-        parts.append(jet_features(J, names, where, label))
-    if len(parts) == 1:
-        return parts[0]
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return multiblock_features(surface, names, where)

@@ -401,6 +401,13 @@ class StructuredSurface:
     blocks : sequence of array_like, each (ni, nj, 3)
         Point coordinates of each patch; ``X[i, j]`` is grid point ``(i, j)``.
     source, file_format : str, optional
+    seam_rtol : float
+        Points of block edges closer than this fraction of the local grid
+        spacing are one physical point (see :attr:`connectivity`).
+
+    ``point_data`` holds per-point arrays read with the grid (labels such as
+    Plot3D function-file variables), ``point_index`` each point's number in the
+    input file.
 
     >>> import numpy as np
     >>> u, v = np.meshgrid(np.linspace(0, 1, 4), np.linspace(0, 1, 3), indexing='ij')
@@ -416,8 +423,9 @@ class StructuredSurface:
     has_chart = True
     uv = None
 
-    def __init__(self, blocks, source=None, file_format=None):
+    def __init__(self, blocks, source=None, file_format=None, seam_rtol=0.1):
         self.source = source
+        self.seam_rtol = seam_rtol
         self.file_format = file_format
         if isinstance(blocks, np.ndarray) and blocks.ndim == 3:
             blocks = [blocks]
@@ -433,7 +441,16 @@ class StructuredSurface:
             raise MeshError(f"{_where(source)}the grid has no blocks")
         self.blocks = out
         self.point_data = {}
+        self.point_index = np.arange(self.n_vertices, dtype=np.int64)
         self._checked = False
+
+    @cached_property
+    def connectivity(self):
+        """Block connectivity: welded points, seams, creases, collapsed edges and
+        block orientation signs (:func:`geomkit.mesh.connectivity.block_connectivity`)."""
+        from .connectivity import block_connectivity
+
+        return block_connectivity(self.blocks, self.seam_rtol, self.source)
 
     def __repr__(self):
         name = f" {self.source!r}" if self.source else ""
@@ -503,7 +520,9 @@ class StructuredSurface:
         """Defects: too few points in a direction, NaN/inf, collapsed cells (X_i x X_j = 0).
 
         Collapsed cells are detected on the grid edges: a zero-length grid edge
-        makes the chart singular there (g is not invertible).
+        makes the chart singular there (g is not invertible), except along a
+        block edge all of whose points coincide (a pole or collapsed line: its
+        features come from a fit on the welded surface).
         """
         out = []
         for b, X in enumerate(self.blocks):
@@ -536,6 +555,12 @@ class StructuredSurface:
             for axis, name in ((0, "i"), (1, "j")):
                 step = np.linalg.norm(np.diff(X, axis=axis), axis=2)
                 zero = step <= 1e-13 * scale
+                # a whole block edge collapsed to one point (a pole) is a recognised
+                # singular line, handled by the features; other zero-length edges are not
+                for side in (0, -1):
+                    line = zero[:, side] if axis == 0 else zero[side, :]
+                    if line.all():
+                        line[:] = False
                 if zero.any():
                     i, j = np.argwhere(zero)[0]
                     out.append(
