@@ -27,7 +27,7 @@ from ..errors import MeshError
 from .plot3d import PLOT3D_EXTENSIONS, read_plot3d
 from .surface import StructuredSurface, TriangleSurface
 
-__all__ = ["read", "write", "read_features", "info", "columns", "OUTPUT_FORMATS"]
+__all__ = ["read", "write", "read_features", "info", "columns", "labels", "OUTPUT_FORMATS"]
 
 OUTPUT_FORMATS = ("npz", "vtu", "vts", "parquet", "csv")
 _UV_NAMES = ("uv", "uvs", "tcoords", "texture_coordinates", "texcoords", "texcoord", "st",
@@ -80,6 +80,9 @@ def read(path, repair=False):
     ext = os.path.splitext(path)[1].lower()
     if ext in PLOT3D_EXTENSIONS:
         s = StructuredSurface(read_plot3d(path), source=path, file_format="plot3d")
+        from .plot3d import read_functions
+
+        s.point_data = read_functions(path, s.shapes)
     elif ext == ".vts":
         from .vts import read_vts
 
@@ -94,7 +97,6 @@ def read(path, repair=False):
     if repair and not s.structured:
         s2, report = s.repaired()
         s2.repair_report = report
-        s2.point_data = s.point_data if not report else {}
         return s2
     return s
 
@@ -145,7 +147,9 @@ def _read_meshio(path, ext):
         if k.lower() in _UV_NAMES and v.ndim == 2 and v.shape[0] == len(pts) and v.shape[1] >= 2:
             uv = v[:, :2]
             break
-    return TriangleSurface(pts, F, uv=uv, point_data=m.point_data, source=path,
+    data = {k: (np.asarray(v)[:, 0] if np.ndim(v) == 2 and np.shape(v)[1] == 1
+                else np.asarray(v)) for k, v in m.point_data.items()}
+    return TriangleSurface(pts, F, uv=uv, point_data=data, source=path,
                            file_format=ext.lstrip("."))
 
 
@@ -209,8 +213,38 @@ def _temp(path):
     return tmp
 
 
+_RESERVED = ("points", "shapes", "faces", "uv", "x", "y", "z", "_meta")
+
+
+def labels(surface, features=()):
+    """The per-point arrays :func:`write` stores next to the features: the
+    surface's ``point_data`` (numeric arrays of one row per point; a name that
+    clashes with a feature or a stored array gets the prefix ``input_``) and
+    ``point_index``, each point's number in the input file."""
+    n = surface.n_vertices
+    out = {}
+    for k, v in (getattr(surface, "point_data", None) or {}).items():
+        v = np.asarray(v)
+        if v.ndim == 0 or len(v) != n or not np.issubdtype(v.dtype, np.number):
+            warnings.warn(f"point data {k!r} is not a numeric per-point array; not written",
+                          stacklevel=3)
+            continue
+        name = str(k)
+        if name in features or name in _RESERVED or name == "point_index":
+            name = f"input_{name}"
+        out[name] = v.astype(np.float64).reshape(n, -1) if v.ndim > 2 else v.astype(np.float64)
+    idx = getattr(surface, "point_index", None)
+    out["point_index"] = (np.arange(n, dtype=np.int64) if idx is None
+                          else np.asarray(idx, dtype=np.int64))
+    return out
+
+
 def write(path, surface, features, fmt=None):
     """Write a surface's points and its features to ``path``; return the path.
+
+    Next to the features go the surface's labels (:func:`labels`: its
+    ``point_data``, e.g. pressure coefficients read with the mesh, and
+    ``point_index``, the point numbers of the input file, to join back).
 
     ``fmt`` is one of :data:`OUTPUT_FORMATS` (default: from the extension).
     Raises :class:`geomkit.MeshError` when ``path`` is the surface's input
@@ -231,6 +265,7 @@ def write(path, surface, features, fmt=None):
     d = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(d):
         raise MeshError(f"{path}: output directory {d} does not exist")
+    features = {**features, **labels(surface, features)}
     tmp = _temp(path)
     try:
         {"npz": _write_npz, "vtu": _write_vtu, "vts": _write_vts, "csv": _write_csv,

@@ -121,6 +121,7 @@ class TriangleSurface:
             uv = _readonly(np.ascontiguousarray(uv[:, :2]))
         self.uv = uv
         self.point_data = dict(point_data or {})
+        self.point_index = np.arange(len(V), dtype=np.int64)
         self._checked = False
 
     def __repr__(self):
@@ -331,16 +332,24 @@ class TriangleSurface:
         degenerate faces removed, isolated vertices removed.  ``report`` maps
         each fix to the number of elements changed.  Problems that have no
         safe fix (NaN, non-manifold edges) are left for :meth:`check`.
+
+        Labels follow: a merged vertex keeps the lowest ``point_index`` of its
+        copies and the mean of their ``point_data`` values (a warning says when
+        the copies' values differ by more than ``1e-6`` of the array's range);
+        removed vertices take their labels with them.
         """
         V, F, uv = self.V, self.F, self.uv
         report = {}
         n = len(V)
+        index = self.point_index
+        data = {k: np.asarray(v) for k, v in self.point_data.items()}
         if n and len(F) and not ((F < 0) | (F >= n)).any():
             rep = _duplicate_groups(V)
             if len(rep):
                 k = int((rep != np.arange(n)).sum())
                 F = rep[F]
                 report["merged_duplicate_vertices"] = k
+                data = _merge_labels(data, rep, n, self.source)
             from .triangle import degenerate_faces
 
             drop = degenerate_faces(V, F)
@@ -353,12 +362,38 @@ class TriangleSurface:
                 new = np.cumsum(used) - 1
                 F = new[F]
                 V = V[used]
+                index = index[used]
+                data = {k: v[used] if v.ndim and len(v) == n else v for k, v in data.items()}
                 if uv is not None:
                     uv = uv[used]
         out = TriangleSurface(
-            V, F, uv=uv, point_data=None, source=self.source, file_format=self.file_format
+            V, F, uv=uv, point_data=data, source=self.source, file_format=self.file_format
         )
+        out.point_index = np.asarray(index, dtype=np.int64)
         return out, report
+
+
+def _merge_labels(data, rep, n, source):
+    """Point data of merged vertices: each copy gets its group's mean."""
+    import warnings
+
+    out = {}
+    cnt = np.bincount(rep, minlength=n).astype(np.float64)
+    for k, v in data.items():
+        if v.ndim == 0 or len(v) != n or not np.issubdtype(v.dtype, np.number):
+            out[k] = v
+            continue
+        x = v.astype(np.float64).reshape(n, -1)
+        tot = np.zeros_like(x)
+        np.add.at(tot, rep, x)
+        mean = tot[rep] / cnt[rep][:, None]
+        spread = np.abs(x - mean).max() if x.size else 0.0
+        rng = float(np.ptp(x[np.isfinite(x)])) if np.isfinite(x).any() else 0.0
+        if spread > 1e-6 * max(rng, 1e-300):
+            warnings.warn(f"{_where(source)}merged duplicate vertices disagree in point data "
+                          f"{k!r} (by up to {spread:.3g}); they get the mean", stacklevel=4)
+        out[k] = mean.reshape(v.shape)
+    return out
 
 
 def _duplicate_groups(V):
