@@ -150,6 +150,16 @@ def _cmd_info(a):
                     s += f", creases at {x['creases']}"
                 desc.append(f"{ax}: {s}")
             print(f"  block {b}     " + "; ".join(desc))
+        con = d.get("connectivity")
+        if con and (con["seams"] or con["collapsed"]):
+            print(f"  welded      {con['welded_points']} distinct points "
+                  f"(seam tolerance {con['rtol']} x spacing); block signs {con['block_sign']}")
+            for x in con["seams"]:
+                print(f"  seam        {x}")
+            for x in con["collapsed"]:
+                print(f"  collapsed   {x} (pole: fitted on the welded surface)")
+        if d.get("point_data"):
+            print(f"  point data  {', '.join(d['point_data'])}")
         if d["problems"]:
             print("  problems:")
             for p in d["problems"]:

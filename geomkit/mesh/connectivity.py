@@ -314,7 +314,7 @@ def block_connectivity(blocks, rtol=0.1, source=None):
             pts = ((k, kc), (k + 1, kc + 1)) if same else ((k, kc + 1), (k + 1, kc))
             pairs.setdefault((b, s, cb, cs, tuple(T.ravel())), []).extend(pts)
     seams = []
-    P = [X for X in blocks]
+    P = list(blocks)
     for (b, s, cb, cs, Tt), lst in pairs.items():
         lst = sorted(set(lst))
         T = np.array(Tt, np.int64).reshape(2, 2)
@@ -347,8 +347,9 @@ def block_connectivity(blocks, rtol=0.1, source=None):
             crease_pt[offs[b] + i + ni * j] |= on_crease[r]
     sign = _orient(blocks, seams, shapes, where)
     return Connectivity(welded=welded, seams=seams, collapsed=collapsed, singular=singular,
-                        block_sign=sign, rtol=rtol, on_crease=crease_pt, side_offset=side_offset, partner=partner,
-                        partner_T=partner_T, offsets=offs, shapes=shapes)
+                        block_sign=sign, rtol=rtol, on_crease=crease_pt,
+                        side_offset=side_offset, partner=partner, partner_T=partner_T,
+                        offsets=offs, shapes=shapes)
 
 
 def _line(Xb, shape_b, s, k, steps):

@@ -390,7 +390,10 @@ def info(path):
     """A summary of a surface file (no features computed): dict with ``path``,
     ``format``, ``kind``, ``structured``, ``n_points``, ``n_faces``, ``blocks``
     (grid shapes), ``bounds`` (min, max lists), ``has_uv``, ``boundary_vertices``,
-    ``euler_characteristic`` (triangles), ``problems`` (messages)."""
+    ``euler_characteristic`` (triangles), ``problems`` (messages); for grids
+    ``topology`` and ``connectivity`` (seams, collapsed edges, block signs:
+    :meth:`geomkit.mesh.connectivity.Connectivity.summary`), and
+    ``point_data`` (label names)."""
     s = read(path)
     lo, hi = s.bounds
     out = {
@@ -402,6 +405,7 @@ def info(path):
         "n_faces": int(s.n_faces),
         "bounds": [lo.tolist(), hi.tolist()],
         "has_uv": bool(getattr(s, "uv", None) is not None),
+        "point_data": sorted(map(str, getattr(s, "point_data", {}) or {})),
     }
     probs = s.problems()
     out["problems"] = [p.message + (" [repairable]" if p.repairable else "") for p in probs]
@@ -416,6 +420,7 @@ def info(path):
                 topo.append({"i": {"periodic": bool(pi), "creases": ci},
                              "j": {"periodic": bool(pj), "creases": cj}})
             out["topology"] = topo
+            out["connectivity"] = s.connectivity.summary()
     elif not any(p.kind in ("empty", "no_faces", "index") for p in probs):
         out["boundary_vertices"] = int(s.boundary_vertices.sum())
         out["euler_characteristic"] = s.euler_characteristic
