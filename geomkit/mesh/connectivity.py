@@ -156,22 +156,6 @@ class Connectivity:
         }
 
 
-def _spacing(X, scale):
-    """Shortest non-zero grid edge at each point, (ni, nj)."""
-    big = np.inf
-    h = np.full(X.shape[:2], big)
-    for axis in (0, 1):
-        d = np.linalg.norm(np.diff(X, axis=axis), axis=2)
-        d = np.where(d > 1e-13 * scale, d, big)
-        lo = [slice(None)] * 2
-        hi = [slice(None)] * 2
-        lo[axis] = slice(0, -1)
-        hi[axis] = slice(1, None)
-        h[tuple(lo)] = np.minimum(h[tuple(lo)], d)
-        h[tuple(hi)] = np.minimum(h[tuple(hi)], d)
-    return h
-
-
 def _close_pairs(P, reach):
     """Pairs ``(a, b)`` with ``|P[a] - P[b]| <= max(reach[a], reach[b])``, and distances."""
     h = P @ np.array([0.7548776662466927, 0.5698402909980532, 0.3247179572447461])
@@ -235,23 +219,26 @@ def block_connectivity(blocks, rtol=0.1, source=None):
             i, j = np.argwhere(~np.isfinite(X).all(axis=2))[0]
             raise MeshError(f"{where}block {b} has NaN or infinite coordinates "
                             f"(first at (i, j) = ({i}, {j}))")
-    allP = np.concatenate([X.reshape(-1, 3) for X in blocks])
-    scale = float(np.ptp(allP, axis=0).max()) or 1.0
-
-    # boundary points of every block, with their spacing
+    # boundary points of every block (corners twice), with their spacing
     bid, bP, bh, bpos = [], [], [], []
     for b, X in enumerate(blocks):
         ni, nj = X.shape[:2]
-        h = _spacing(X, scale)
-        mask = np.zeros((ni, nj), bool)
-        mask[[0, -1], :] = True
-        mask[:, [0, -1]] = True
-        i, j = np.nonzero(mask)
-        bid.append(offs[b] + i + ni * j)
-        bP.append(X[i, j])
-        bh.append(h[i, j])
-        bpos.append(np.column_stack([np.full(len(i), b), i, j]))
-    bid, bP, bh, bpos = map(np.concatenate, (bid, bP, bh, bpos))
+        for side in range(4):
+            i, j = side_points(ni, nj, side)
+            P = X[i, j]
+            o = _OUT[side]
+            inner = X[i - o[0], j - o[1]]
+            along = np.linalg.norm(np.diff(P, axis=0), axis=1)
+            h = np.stack([np.linalg.norm(inner - P, axis=1),
+                          np.r_[along, np.inf], np.r_[np.inf, along]])
+            bid.append(offs[b] + i + ni * j)
+            bP.append(P)
+            bh.append(h)
+            bpos.append(np.column_stack([np.full(len(i), b), i, j]))
+    bid, bP, bpos = map(np.concatenate, (bid, bP, bpos))
+    bh = np.concatenate(bh, axis=1)
+    scale = float(np.ptp(bP, axis=0).max()) or 1.0
+    bh = np.where(bh > 1e-13 * scale, bh, np.inf).min(axis=0)
     bh = np.where(np.isfinite(bh), bh, scale)
     a, c, d = _close_pairs(bP, 2 * rtol * bh)
     tol = rtol * np.minimum(bh[a], bh[c])
@@ -300,26 +287,29 @@ def block_connectivity(blocks, rtol=0.1, source=None):
         r = segs[starts[np.flatnonzero(counts > 2)[0]]]
         raise MeshError(f"{where}block {r[1]} {SIDES[r[2]]} near point {r[3]}: a grid edge is "
                         "shared by more than two blocks (non-manifold surface)")
-    pairs = {}  # (b, s, c, t, T) -> list of (k, kc)
-    for st in starts[counts == 2]:
-        e1, e2 = segs[st], segs[st + 1]
-        for x, y in ((e1, e2), (e2, e1)):
-            b, s, k, fwd = int(x[1]), int(x[2]), int(x[3]), bool(x[4])
-            cb, cs, kc, cfwd = int(y[1]), int(y[2]), int(y[3]), bool(y[4])
-            same = fwd == cfwd
-            tc = _TAN[cs] if same else -_TAN[cs]
-            Mb = np.column_stack([_TAN[s], _OUT[s]])
-            Mc = np.column_stack([tc, -_OUT[cs]])
-            T = Mc @ Mb.T
-            pts = ((k, kc), (k + 1, kc + 1)) if same else ((k, kc + 1), (k + 1, kc))
-            pairs.setdefault((b, s, cb, cs, tuple(T.ravel())), []).extend(pts)
+    st = starts[counts == 2]
+    e1, e2 = segs[st], segs[st + 1]
+    x, y = np.concatenate([e1, e2]), np.concatenate([e2, e1])  # both directions
+    b_, s_, k_, f_ = x[:, 1], x[:, 2], x[:, 3], x[:, 4]
+    cb_, cs_, kc_, cf_ = y[:, 1], y[:, 2], y[:, 3], y[:, 4]
+    same = f_ == cf_
+    Mb = np.stack([_TAN[s_], _OUT[s_]], axis=-1)  # columns: along the side, outward
+    Mc = np.stack([_TAN[cs_] * np.where(same, 1, -1)[:, None], -_OUT[cs_]], axis=-1)
+    T_ = np.einsum("mij,mkj->mik", Mc, Mb).reshape(-1, 4)  # Mc Mb^T (Mb orthogonal)
+    gkey = np.column_stack([b_, s_, cb_, cs_, T_])
+    groups, ginv = np.unique(gkey, axis=0, return_inverse=True)
+    ginv = ginv.ravel()
+    pk = np.concatenate([np.column_stack([ginv, k_, np.where(same, kc_, kc_ + 1)]),
+                         np.column_stack([ginv, k_ + 1, np.where(same, kc_ + 1, kc_)])])
+    pk = np.unique(pk, axis=0)  # sorted by group, then k
+    bounds = np.searchsorted(pk[:, 0], np.arange(len(groups) + 1))
+    pairs = {tuple(int(v) for v in g[:4]) + (tuple(int(v) for v in g[4:]),):
+             (pk[bounds[q]:bounds[q + 1], 1], pk[bounds[q]:bounds[q + 1], 2])
+             for q, g in enumerate(groups)}
     seams = []
     P = list(blocks)
-    for (b, s, cb, cs, Tt), lst in pairs.items():
-        lst = sorted(set(lst))
+    for (b, s, cb, cs, Tt), (ks, kcs) in pairs.items():
         T = np.array(Tt, np.int64).reshape(2, 2)
-        ks = np.array([x[0] for x in lst])
-        kcs = np.array([x[1] for x in lst])
         crease = _is_crease(P[b], P[cb], shapes[b], shapes[cb], s, cs, ks, kcs)
         # split into contiguous runs
         brk = np.flatnonzero(np.diff(ks) != 1) + 1
@@ -415,6 +405,10 @@ def _orient(blocks, seams, shapes, where):
         parts = []
         for b in members:
             X = blocks[b]
+            # a sub-grid (with the block's edges) tells the sign as well as all points
+            ii = np.unique(np.linspace(0, X.shape[0] - 1, 65).round().astype(int))
+            jj = np.unique(np.linspace(0, X.shape[1] - 1, 65).round().astype(int))
+            X = X[np.ix_(ii, jj)]
             e = np.cross(X[1:, :-1] - X[:-1, :-1], X[:-1, 1:] - X[:-1, :-1])
             e = e + np.cross(X[1:, 1:] - X[:-1, 1:], X[1:, 1:] - X[1:, :-1])
             ctr = 0.25 * (X[1:, 1:] + X[:-1, 1:] + X[1:, :-1] + X[:-1, :-1])

@@ -274,19 +274,20 @@ def seam_jet(blocks, conn, topologies, J):
     return J
 
 
-def _flip(out, rows):
-    """Reverse the normal at ``rows``: what changes sign or swaps (see the docs)."""
+def _flip(out, lo, hi):
+    """Reverse the normal on points ``lo:hi``: what changes sign or swaps (see the docs)."""
+    r = slice(lo, hi)
     for k in ("normal", "b", "H", "S"):
         if k in out:
-            out[k][rows] *= -1.0
+            out[k][r] *= -1.0
     if "k1" in out and "k2" in out:
-        k1 = out["k1"][rows].copy()
-        out["k1"][rows] = -out["k2"][rows]
-        out["k2"][rows] = -k1
+        k1 = out["k1"][r].copy()
+        np.negative(out["k2"][r], out=out["k1"][r])
+        np.negative(k1, out=out["k2"][r])
     if "d1" in out and "d2" in out:
-        d1 = out["d1"][rows].copy()
-        out["d1"][rows] = out["d2"][rows]
-        out["d2"][rows] = d1
+        d1 = out["d1"][r].copy()
+        out["d1"][r] = out["d2"][r]
+        out["d2"][r] = d1
 
 
 def welded_triangles(surface, conn):
@@ -349,10 +350,8 @@ def multiblock_features(surface, names, where=""):
             full = np.full((n, *v.shape[1:]), np.nan)
             full[ok] = v
             out[k] = full
-    sign = np.repeat(conn.block_sign, np.diff(offs))
-    neg = np.flatnonzero(sign < 0)
-    if neg.size:
-        _flip(out, neg)
+    for b in np.flatnonzero(conn.block_sign < 0):
+        _flip(out, offs[b], offs[b + 1])
     if sing.any():
         from .triangle import adjacency, jet_fit
 

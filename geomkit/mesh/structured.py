@@ -230,18 +230,36 @@ def jet_features(J, names, where="", labels=None):
 
 def shape_tensor(k1, k2, d1, d2):
     """Shape operator as an ambient tensor ``k1 d1 d1^T + k2 d2 d2^T``, (n, 3, 3)."""
-    return k1[:, None, None] * d1[:, :, None] * d1[:, None, :] + k2[:, None, None] * (
-        d2[:, :, None] * d2[:, None, :]
-    )
+    f = np.ascontiguousarray
+    out = np.empty((len(k1), 3, 3))
+    _shape_kernel(f(k1, dtype=np.float64), f(k2, dtype=np.float64), f(d1, dtype=np.float64),
+                  f(d2, dtype=np.float64), out)
+    return out
+
+
+@nb.njit(parallel=True, cache=True)
+def _shape_kernel(k1, k2, d1, d2, out):
+    for p in nb.prange(k1.shape[0]):
+        for a in range(3):
+            for b in range(3):
+                out[p, a, b] = k1[p] * d1[p, a] * d1[p, b] + k2[p] * d2[p, a] * d2[p, b]
+
+
+@nb.njit(parallel=True, cache=True)
+def _sym2_kernel(a, b, c, out):
+    for p in nb.prange(a.shape[0]):
+        out[p, 0, 0] = a[p]
+        out[p, 0, 1] = b[p]
+        out[p, 1, 0] = b[p]
+        out[p, 1, 1] = c[p]
 
 
 def _sym2(a, b, c, out=None):
+    """Symmetric 2x2 components ``[[a, b], [b, c]]`` per point, (n, 2, 2)."""
     if out is None:
         out = np.empty((len(a), 2, 2))
-    out[:, 0, 0] = a
-    out[:, 0, 1] = b
-    out[:, 1, 0] = b
-    out[:, 1, 1] = c
+    f = np.ascontiguousarray
+    _sym2_kernel(f(a, dtype=np.float64), f(b, dtype=np.float64), f(c, dtype=np.float64), out)
     return out
 
 
