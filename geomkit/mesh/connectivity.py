@@ -16,6 +16,12 @@ module finds, from the coordinates alone:
   edge) is marked a crease, by geometry: the grid line crossing the seam turns
   there by more than ``CREASE_DEG`` degrees and by more than three times the
   turning at the neighbouring points (a rounded trailing edge is smooth);
+* **jumps** -- where the grid steps on the two sides of a smooth seam, or the
+  curvature of the grid line crossing it, differ by more than a factor
+  ``JUMP`` (a flat surface meeting a tightly rounded trailing edge: tangent
+  continuous, curvature not), only the points on the seam are differenced
+  across (so both blocks give them one value); their neighbours keep their own
+  block's stencils, which would otherwise straddle the jump and overshoot;
 * **collapsed edges** -- a block edge all of whose points coincide (a pole or
   the collapsed line of an O-type tip cap); the chart is singular there;
 * **orientation** -- crossing a seam with ``det T = -1`` reverses the
@@ -52,7 +58,9 @@ import numpy as np
 from ..errors import MeshError
 from .grid import CREASE_DEG
 
-__all__ = ["SIDES", "Seam", "Connectivity", "block_connectivity", "side_points"]
+__all__ = ["SIDES", "JUMP", "Seam", "Connectivity", "block_connectivity", "side_points"]
+
+JUMP = 2.5  # grid steps or line curvature across a seam differing by more: a jump
 
 SIDES = ("i=0", "i=max", "j=0", "j=max")
 _OUT = np.array([[-1, 0], [1, 0], [0, -1], [0, 1]], dtype=np.int64)  # outward step
@@ -106,7 +114,9 @@ class Connectivity:
     ``block_sign`` (nblocks,) int64; ``on_crease`` (n,) bool, points on a
     crease seam; ``rtol``; and the per-side tables used by
     the seam stencils: ``side_offset`` (nblocks, 4), ``partner`` (m,) point
-    number across the side or -1 (none, or a crease) and ``partner_T`` (m, 4).
+    number across the side or -1 (none, or a crease), ``partner_T`` (m, 4), and
+    ``jump`` (m,) bool, where the grid steps or the line curvature jump across
+    the seam.
     """
 
     def __init__(self, **kw):
@@ -278,6 +288,7 @@ def block_connectivity(blocks, rtol=0.1, source=None):
     partner = np.full(m, -1, np.int64)
     partner_T = np.zeros((m, 4), np.int64)
     on_crease = np.zeros(m, bool)
+    jump = np.zeros(m, bool)
     segs = np.concatenate(segs) if segs else np.zeros((0, 5), np.int64)
     segs = segs[np.argsort(segs[:, 0], kind="stable")]
     key = segs[:, 0]
@@ -324,6 +335,7 @@ def block_connectivity(blocks, rtol=0.1, source=None):
         rec = side_offset[b, s] + ks
         partner[rec] = offs[cb] + ic[kcs] + ni_c * jc[kcs]
         partner_T[rec] = T.ravel()
+        jump[rec] = _jumps(P[b], P[cb], shapes[b], shapes[cb], s, cs, ks, kcs)
     seams.sort(key=lambda x: (x.block, x.side, x.k0))
     singular = np.zeros(n, bool)
     for b, s in collapsed:
@@ -339,6 +351,7 @@ def block_connectivity(blocks, rtol=0.1, source=None):
     return Connectivity(welded=welded, seams=seams, collapsed=collapsed, singular=singular,
                         block_sign=sign, rtol=rtol, on_crease=crease_pt,
                         side_offset=side_offset, partner=partner, partner_T=partner_T,
+                        jump=jump,
                         offsets=offs, shapes=shapes)
 
 
@@ -366,6 +379,23 @@ def _is_crease(Xb, Xc, sb, sc, s, cs, ks, kcs):
     nc = _angle(c1 - p, c2 - c1)
     crease = (a0 > CREASE_DEG) & (a0 > 3.0 * np.maximum(nb_, nc))
     return bool(crease.mean() >= 0.5)
+
+
+def _jumps(Xb, Xc, sb, sc, s, cs, ks, kcs):
+    """Seam points where the grid steps, or the turning of the crossing grid line per
+    unit length (its curvature), differ by more than a factor ``JUMP`` between the
+    two sides (a flat side meeting a tightly rounded edge: a curvature jump)."""
+    p, b1, b2 = _line(Xb, sb, s, ks, (0, 1, 2))
+    c1, c2 = _line(Xc, sc, cs, kcs, (1, 2))
+    hb = np.linalg.norm(p - b1, axis=1)
+    hc = np.linalg.norm(c1 - p, axis=1)
+    tiny = 1e-300
+    step = np.maximum(hb, hc) > JUMP * np.maximum(np.minimum(hb, hc), tiny)
+    ab = _angle(b1 - b2, p - b1)
+    ac = _angle(c1 - p, c2 - c1)
+    kb, kc = ab / np.maximum(hb, tiny), ac / np.maximum(hc, tiny)
+    bend = (np.maximum(ab, ac) > 1.0) & (np.maximum(kb, kc) > JUMP * np.minimum(kb, kc))
+    return step | bend
 
 
 def _orient(blocks, seams, shapes, where):

@@ -12,6 +12,9 @@ the point's own block:
 * 5-point central stencil when two steps are available on both sides, else
   the 7-point one-sided window nearest the point, else 3 points -- the rules of
   :func:`geomkit.mesh.grid.stencils`, which they reproduce inside a block;
+* a seam where the grid steps or the curvature jump
+  (:data:`geomkit.mesh.connectivity.JUMP`) is crossed only by the stencils of
+  the points on it;
 * the mixed derivative ``X_ij`` uses the tensor product of both windows;
   where a point of it does not exist (a corner where three or five blocks
   meet) the block's own one-sided value is kept.
@@ -53,9 +56,10 @@ def _locate(p, offs):
 
 @nb.njit(cache=True)
 def _walk(p0, du, dv, nsteps_u, nsteps_v, offs, shapes, side_off, partner, partner_T,
-          cuts, state):
+          cuts, jump):
     """Point reached from ``p0`` by ``nsteps_u`` steps ``du`` then ``nsteps_v``
-    steps ``dv`` (steps in ``p0``'s block frame), or -1.  ``state`` scratch (5,)."""
+    steps ``dv`` (steps in ``p0``'s block frame), or -1.  A seam marked in
+    ``jump`` is crossed only by walks that start on it."""
     b = _locate(p0, offs)
     ni = shapes[b, 0]
     loc = p0 - offs[b]
@@ -103,6 +107,10 @@ def _walk(p0, du, dv, nsteps_u, nsteps_v, offs, shapes, side_off, partner, partn
             q = partner[r]
             if q < 0:
                 return -1
+            if jump[r] and not (home and ((side == 0 and i0 == 0) or (side == 1 and i0 == ni - 1)
+                                          or (side == 2 and j0 == 0)
+                                          or (side == 3 and j0 == nj - 1))):
+                return -1  # only stencils of points on the seam cross a stretching jump
             a00, a01, a10, a11 = partner_T[r, 0], partner_T[r, 1], partner_T[r, 2], partner_T[r, 3]
             c = _locate(q, offs)
             nic = shapes[c, 0]
@@ -141,11 +149,11 @@ def _window(a, b):
 
 
 @nb.njit(parallel=True, cache=True)
-def _seam_kernel(P, todo, offs, shapes, side_off, partner, partner_T, cuts, periodic, W, J):
+def _seam_kernel(P, todo, offs, shapes, side_off, partner, partner_T, jump, cuts, periodic, W,
+                 J):
     M = 2 * MAXW + 1
     for t in nb.prange(todo.shape[0]):
         p = todo[t]
-        state = np.zeros(5, np.int64)
         b = _locate(p, offs)
         lines = np.full((2, M), -1, np.int64)
         los = np.zeros(2, np.int64)
@@ -162,10 +170,10 @@ def _seam_kernel(P, todo, offs, shapes, side_off, partner, partner_T, cuts, peri
                 for s in range(1, MAXW + 1):
                     if ax == 0:
                         q = _walk(p, step, 0, s, 0, offs, shapes, side_off, partner,
-                                  partner_T, cuts, state)
+                                  partner_T, cuts, jump)
                     else:
                         q = _walk(p, 0, step, 0, s, offs, shapes, side_off, partner,
-                                  partner_T, cuts, state)
+                                  partner_T, cuts, jump)
                     if q < 0:
                         break
                     lines[ax, MAXW + step * s] = q
@@ -201,10 +209,10 @@ def _seam_kernel(P, todo, offs, shapes, side_off, partner, partner_T, cuts, peri
                     continue
                 du, dv = lu + k, lv + m
                 q = _walk(p, 1 if du >= 0 else -1, 1 if dv >= 0 else -1, abs(du), abs(dv),
-                          offs, shapes, side_off, partner, partner_T, cuts, state)
+                          offs, shapes, side_off, partner, partner_T, cuts, jump)
                 if q < 0:
                     q = _walk2(p, du, dv, offs, shapes, side_off, partner, partner_T, cuts,
-                               state)
+                               jump)
                 if q < 0:
                     good = False
                     break
@@ -218,18 +226,18 @@ def _seam_kernel(P, todo, offs, shapes, side_off, partner, partner_T, cuts, peri
 
 
 @nb.njit(cache=True)
-def _walk2(p, du, dv, offs, shapes, side_off, partner, partner_T, cuts, state):
+def _walk2(p, du, dv, offs, shapes, side_off, partner, partner_T, cuts, jump):
     # the other order: first the v steps, then the u steps (walk with the roles swapped
     # is not expressible by _walk, so do the legs by hand)
     q = _walk(p, 0, 1 if dv >= 0 else -1, 0, abs(dv), offs, shapes, side_off, partner,
-              partner_T, cuts, state)
+              partner_T, cuts, jump)
     if q < 0 or du == 0:
         return q
     # a second walk from q in u needs the frame at q; only valid when q is in p's block
     if _locate(q, offs) != _locate(p, offs):
         return -1
     return _walk(q, 1 if du >= 0 else -1, 0, abs(du), 0, offs, shapes, side_off, partner,
-                 partner_T, cuts, state)
+                 partner_T, cuts, jump)
 
 
 def seam_jet(blocks, conn, topologies, J):
@@ -269,7 +277,7 @@ def seam_jet(blocks, conn, topologies, J):
                                              for X in blocks]))
     Jt = np.ascontiguousarray(J[:, todo])
     _seam_kernel(P, todo, offs, shapes, conn.side_offset, conn.partner, conn.partner_T,
-                 cuts, periodic, _weight_tables(), Jt)
+                 conn.jump, cuts, periodic, _weight_tables(), Jt)
     J[:, todo] = Jt
     return J
 
