@@ -57,6 +57,10 @@ def _match(P, Q):
 
 @pytest.fixture(scope="module")
 def levels():
+    return _levels()
+
+
+def _levels():
     out = []
     for nq in (12, 24):
         args = (nq, 4 * nq // 3, nq // 2)
@@ -73,7 +77,7 @@ def levels():
         err = {k: (eK[r].max(), eH[r].max()) for k, r in reg.items()}
         err_one = {k: (oK[m][r].max(), oH[m][r].max()) for k, r in reg.items()}
         err_alone = {k: (aK[r].max(), aH[r].max()) for k, r in reg.items()}
-        out.append(dict(s=s, f=f, err=err, one=err_one, alone=err_alone))
+        out.append(dict(nq=nq, s=s, f=f, err=err, one=err_one, alone=err_alone))
     return out
 
 
@@ -292,3 +296,15 @@ def test_info_shows_connectivity(tmp_path):
     con = d["connectivity"]
     assert len(con["seams"]) == 10 and len(con["collapsed"]) == 2
     assert any("opposite handedness" in x for x in con["seams"])
+
+
+if __name__ == "__main__":  # the seam/interior error table: python tests/test_mesh_multiblock.py
+    print("max relative error of K and H; 'one block': the same points as one block; "
+          "'alone': each block differenced alone")
+    print(f"{'cells/quarter':>13} {'points':>9} {'K':>9} {'H':>9} {'K one':>9} {'H one':>9} "
+          f"{'K alone':>9} {'H alone':>9}")
+    for lv in _levels():
+        for k in ("seam", "interior", "cap", "pole"):
+            e, o, a = lv["err"][k], lv["one"][k], lv["alone"][k]
+            print(f"{lv['nq']:>13} {k:>9} {e[0]:9.2e} {e[1]:9.2e} {o[0]:9.2e} {o[1]:9.2e} "
+                  f"{a[0]:9.2e} {a[1]:9.2e}")

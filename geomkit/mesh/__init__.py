@@ -47,6 +47,8 @@ _LAZY = {
     "grid_jet": "structured",
     "read_plot3d": "plot3d",
     "write_plot3d": "plot3d",
+    "block_connectivity": "connectivity",
+    "labels": "io",
 }
 
 __all__ = sorted(_LAZY)
