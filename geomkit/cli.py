@@ -77,6 +77,9 @@ def _args_features(p):
     p.add_argument("--crease-angle", type=float, default=60.0, metavar="DEG",
                    help="triangle meshes: cut edges sharper than this before fitting "
                         "(default 60; 0 disables)")
+    p.add_argument("--seam-tol", type=float, default=0.1, dest="seam_rtol", metavar="RTOL",
+                   help="multi-block grids: edge points closer than RTOL x the grid spacing "
+                        "are one point (default 0.1)")
     p.add_argument("--repair", action="store_true",
                    help="merge duplicate vertices, drop degenerate faces and isolated vertices")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
@@ -103,7 +106,8 @@ def _cmd_features(a):
         if os.path.splitext(out)[1] == "":
             out = f"{out}.{fmt}"
         s = process_file(inp, out, features=a.features, fmt=fmt, repair=a.repair,
-                         method=a.method, degree=a.degree, crease_angle=a.crease_angle)
+                         method=a.method, degree=a.degree, crease_angle=a.crease_angle,
+                         seam_rtol=a.seam_rtol)
         bar.step(os.path.basename(inp))
         if not a.quiet:
             rep = f", repaired {s['repaired']}" if s["repaired"] else ""

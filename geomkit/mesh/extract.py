@@ -217,8 +217,11 @@ def process_file(
     method="jet",
     degree=3,
     crease_angle=60.0,
+    seam_rtol=0.1,
 ):
     """Read one surface file, compute its features, write them; the unit of batch work.
+
+    ``seam_rtol``: the seam tolerance of multi-block grids (:func:`geomkit.mesh.read`).
 
     Returns a small summary dict: ``input``, ``output``, ``format`` (output),
     ``kind`` ('structured' or 'triangles'), ``n_points``, ``features`` (names),
@@ -228,7 +231,7 @@ def process_file(
     from .io import read, write
 
     t0 = time.perf_counter()
-    surface = read(input_path, repair=repair)
+    surface = read(input_path, repair=repair, seam_rtol=seam_rtol)
     feats = globals()["features"](
         surface, features, method=method, degree=degree, crease_angle=crease_angle
     )

@@ -52,7 +52,7 @@ def _meshio():
     return meshio
 
 
-def read(path, repair=False):
+def read(path, repair=False, seam_rtol=0.1):
     """Read a surface file.
 
     Parameters
@@ -61,6 +61,9 @@ def read(path, repair=False):
     repair : bool
         Merge duplicate vertices, drop degenerate faces and isolated vertices
         (triangle meshes); what was done is in ``surface.repair_report``.
+    seam_rtol : float
+        Grids: block-edge points closer than this fraction of the local grid
+        spacing are one point (see :mod:`geomkit.mesh.connectivity`).
 
     Notes
     -----
@@ -79,7 +82,8 @@ def read(path, repair=False):
         raise MeshError(f"{path}: the file is empty")
     ext = os.path.splitext(path)[1].lower()
     if ext in PLOT3D_EXTENSIONS:
-        s = StructuredSurface(read_plot3d(path), source=path, file_format="plot3d")
+        s = StructuredSurface(read_plot3d(path), source=path, file_format="plot3d",
+                              seam_rtol=seam_rtol)
         from .plot3d import read_functions
 
         s.point_data = read_functions(path, s.shapes)
@@ -87,7 +91,7 @@ def read(path, repair=False):
         from .vts import read_vts
 
         X, data = read_vts(path)
-        s = StructuredSurface([X], source=path, file_format="vts")
+        s = StructuredSurface([X], source=path, file_format="vts", seam_rtol=seam_rtol)
         s.point_data = data
     elif ext == ".npz":
         s = _read_npz_surface(path)
@@ -286,7 +290,8 @@ _CONVENTIONS = (
 def _write_npz(tmp, surface, feats):
     meta = {"kind": surface.kind, "source": surface.source, "conventions": _CONVENTIONS,
             "chart": "grid (i, j)" if surface.structured else
-            ("uv" if surface.uv is not None else None)}
+            ("uv" if surface.uv is not None else None),
+            "labels": [k for k in feats if k not in _shapes()]}
     extra = {"points": surface.points}
     if surface.structured:
         extra["shapes"] = np.array(surface.shapes, dtype=np.int64)
