@@ -425,7 +425,10 @@ def info(path):
                 topo.append({"i": {"periodic": bool(pi), "creases": ci},
                              "j": {"periodic": bool(pj), "creases": cj}})
             out["topology"] = topo
-            out["connectivity"] = s.connectivity.summary()
+            try:
+                out["connectivity"] = s.connectivity.summary()
+            except MeshError as e:  # not orientable, tolerance that does not fit, ...
+                out["problems"].append(str(e))
     elif not any(p.kind in ("empty", "no_faces", "index") for p in probs):
         out["boundary_vertices"] = int(s.boundary_vertices.sum())
         out["euler_characteristic"] = s.euler_characteristic
