@@ -161,17 +161,17 @@ def shape_tensor(k1, k2, d1, d2):
     return out
 
 
-@nb.njit(parallel=True, cache=True)
+@nb.njit(cache=True)  # memory-bound: threads would only wait
 def _shape_kernel(k1, k2, d1, d2, out):
-    for p in nb.prange(k1.shape[0]):
+    for p in range(k1.shape[0]):
         for a in range(3):
             for b in range(3):
                 out[p, a, b] = k1[p] * d1[p, a] * d1[p, b] + k2[p] * d2[p, a] * d2[p, b]
 
 
-@nb.njit(parallel=True, cache=True)
+@nb.njit(cache=True)  # memory-bound: threads would only wait
 def _sym2_kernel(a, b, c, out):
-    for p in nb.prange(a.shape[0]):
+    for p in range(a.shape[0]):
         out[p, 0, 0] = a[p]
         out[p, 0, 1] = b[p]
         out[p, 1, 0] = b[p]
