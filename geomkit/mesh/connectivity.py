@@ -307,15 +307,21 @@ def block_connectivity(blocks, rtol=0.1, source=None):
     Mb = np.stack([_TAN[s_], _OUT[s_]], axis=-1)  # columns: along the side, outward
     Mc = np.stack([_TAN[cs_] * np.where(same, 1, -1)[:, None], -_OUT[cs_]], axis=-1)
     T_ = np.einsum("mij,mkj->mik", Mc, Mb).reshape(-1, 4)  # Mc Mb^T (Mb orthogonal)
-    gkey = np.column_stack([b_, s_, cb_, cs_, T_])
-    groups, ginv = np.unique(gkey, axis=0, return_inverse=True)
+    # one integer key per (block, side, other block, other side, T); T's entries are -1..1
+    nbk = len(blocks)
+    gcode = ((b_ * 4 + s_) * nbk + cb_) * 4 + cs_
+    gcode = gcode * 81 + ((T_ + 1) * np.array([27, 9, 3, 1])).sum(1)
+    _, first, ginv = np.unique(gcode, return_index=True, return_inverse=True)
     ginv = ginv.ravel()
-    pk = np.concatenate([np.column_stack([ginv, k_, np.where(same, kc_, kc_ + 1)]),
-                         np.column_stack([ginv, k_ + 1, np.where(same, kc_ + 1, kc_)])])
-    pk = np.unique(pk, axis=0)  # sorted by group, then k
-    bounds = np.searchsorted(pk[:, 0], np.arange(len(groups) + 1))
+    groups = np.column_stack([b_, s_, cb_, cs_, T_])[first]
+    big = int(max(max(shapes, key=max))) + 2
+    kk = np.concatenate([k_, k_ + 1])
+    kc = np.concatenate([np.where(same, kc_, kc_ + 1), np.where(same, kc_ + 1, kc_)])
+    code = np.unique((np.concatenate([ginv, ginv]) * big + kk) * big + kc)  # sorted
+    pg, pkk, pkc = code // (big * big), (code // big) % big, code % big
+    bounds = np.searchsorted(pg, np.arange(len(groups) + 1))
     pairs = {tuple(int(v) for v in g[:4]) + (tuple(int(v) for v in g[4:]),):
-             (pk[bounds[q]:bounds[q + 1], 1], pk[bounds[q]:bounds[q + 1], 2])
+             (pkk[bounds[q]:bounds[q + 1]], pkc[bounds[q]:bounds[q + 1]])
              for q, g in enumerate(groups)}
     seams = []
     P = list(blocks)

@@ -240,9 +240,10 @@ def _walk2(p, du, dv, offs, shapes, side_off, partner, partner_T, cuts, jump):
                  partner_T, cuts, jump)
 
 
-def seam_jet(blocks, conn, topologies, J):
+def seam_jet(blocks, conn, topologies, J, points=None):
     """Overwrite, in the concatenated jet ``J: (15, n)``, the points next to smooth
-    seams with seam-crossing stencils (see the module docstring)."""
+    seams with seam-crossing stencils (see the module docstring); ``points`` are
+    the blocks' points concatenated, when already at hand."""
     shapes = np.array([X.shape[:2] for X in blocks], dtype=np.int64)
     offs = np.asarray(conn.offsets, np.int64)
     todo = []
@@ -273,8 +274,8 @@ def seam_jet(blocks, conn, topologies, J):
         for a in range(2):
             periodic[b, a] = t[a][0]
             cuts[b, a, : len(t[a][1])] = t[a][1]
-    P = np.ascontiguousarray(np.concatenate([X.transpose(1, 0, 2).reshape(-1, 3)
-                                             for X in blocks]))
+    P = np.ascontiguousarray(points if points is not None else np.concatenate(
+        [X.transpose(1, 0, 2).reshape(-1, 3) for X in blocks]))
     Jt = np.ascontiguousarray(J[:, todo])
     _seam_kernel(P, todo, offs, shapes, conn.side_offset, conn.partner, conn.partner_T,
                  conn.jump, cuts, periodic, _weight_tables(), Jt)
@@ -335,10 +336,15 @@ def multiblock_features(surface, names, where=""):
             if a in names or b in names:
                 names = list(dict.fromkeys([*names, a, b]))
     topo = [(line_topology(X, 0), line_topology(X, 1)) for X in blocks]
-    J = np.concatenate([grid_jet(X, t) for X, t in zip(blocks, topo)], axis=1)
-    if conn.seams:
-        J = seam_jet(blocks, conn, topo, J)
     offs = surface.offsets
+    if len(blocks) == 1:
+        J = grid_jet(blocks[0], topo[0])
+    else:
+        J = np.empty((15, int(offs[-1])))
+        for b, (X, t) in enumerate(zip(blocks, topo)):
+            grid_jet(X, t, out=J[:, offs[b]:offs[b + 1]])
+    if conn.seams:
+        J = seam_jet(blocks, conn, topo, J, surface.points)
     sing = conn.singular
     ok = np.flatnonzero(~sing)
 

@@ -82,14 +82,15 @@ def _jet_kernel(Xt, iu, wu1, wu2, iv, wv1, wv2, J):
                 J[12 + c, j, i] = b2
 
 
-def grid_jet(X, topology=None):
+def grid_jet(X, topology=None, out=None):
     """Derivatives of one block ``X: (ni, nj, 3)`` in the index chart.
 
     Returns ``J: (15, ni * nj)`` float64, rows in the order of
     :data:`geomkit.mesh.formulas.JET_INPUTS` (``X_u``, ``X_v``, ``X_uu``,
     ``X_uv``, ``X_vv``; x, y, z each), points ``i`` fastest.  ``topology`` is
     ``((periodic_i, cuts_i), (periodic_j, cuts_j))``; found by
-    :func:`line_topology` when None.
+    :func:`line_topology` when None.  ``out``: a (15, ni * nj) array (e.g. the
+    columns of one block in a jet of several) to write into.
     """
     X = np.asarray(X, dtype=np.float64)
     ni, nj = X.shape[:2]
@@ -99,8 +100,16 @@ def grid_jet(X, topology=None):
     iu, wu1, wu2 = stencils(ni, pi, ci)
     iv, wv1, wv2 = stencils(nj, pj, cj)
     Xt = np.ascontiguousarray(X.transpose(1, 0, 2))
+    if out is not None:
+        J = out.reshape(15, nj, ni)
+        if np.shares_memory(J, out):
+            _jet_kernel(Xt, iu, wu1, wu2, iv, wv1, wv2, J)
+            return out
     J = np.empty((15, nj, ni))
     _jet_kernel(Xt, iu, wu1, wu2, iv, wv1, wv2, J)
+    if out is not None:
+        out[...] = J.reshape(15, ni * nj)
+        return out
     return J.reshape(15, ni * nj)
 
 
