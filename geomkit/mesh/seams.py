@@ -374,7 +374,8 @@ def multiblock_features(surface, names, where=""):
         if inv:
             todo = np.zeros(len(V), bool)
             todo[index[sing]] = True
-            r = jet_fit(V, F, adjacency(F, len(V)), where, 3, todo=todo)
+            # quartic: on the symmetric fan around a pole it is far more accurate (few points)
+            r = jet_fit(V, F, adjacency(F, len(V)), where, 4, todo=todo)
             if "S" in inv:
                 r["S"] = shape_tensor(r["k1"], r["k2"], r["d1"], r["d2"])
             for k in inv:
