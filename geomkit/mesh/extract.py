@@ -20,6 +20,10 @@ R1212      (n,)          ``R_1212 = det b = K det g``           (chart)
 dA         (n,)          area element ``sqrt(det g)``           (chart)
 =========  ============  =====================================================
 
+A structured surface with a collapsed block edge (a pole) also gets
+``chart_valid`` (n,): 0.0 where the chart is singular and the chart features
+are NaN, 1.0 elsewhere (see :mod:`geomkit.mesh.seams`).
+
 **Conventions.**  ``S = g^-1 b`` with ``b_ij = X_ij . N`` (MATH 7.1, 7.4): with
 the outward normal a sphere of radius ``a`` has ``H = k1 = k2 = -1/a`` and
 ``K = 1/a^2``; reversing the normal flips ``H, k1, k2, b`` (and swaps the

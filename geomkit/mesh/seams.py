@@ -22,6 +22,14 @@ the point's own block:
 On a seam both blocks then use the same points, so coincident points get the
 same invariants.  Directions a block wraps around itself (periodic,
 :func:`~geomkit.mesh.grid.line_topology`) are left to the block pass.
+
+:func:`multiblock_features` then evaluates the formulas, reverses the normal
+of blocks whose sign is -1 (``normal, b, H, S`` change sign, ``k1, k2``
+become ``-k2, -k1``, ``d1`` and ``d2`` swap; chart components stay in the
+block's own chart), and at points on a collapsed edge (a pole), where the
+chart is singular, takes the invariants from a quartic jet fit on the welded
+surface (:func:`welded_triangles`) and leaves the chart features NaN, marked
+by ``chart_valid`` = 0.
 """
 
 import numba as nb
