@@ -63,78 +63,76 @@ def _locate(p, offs):
 
 
 @nb.njit(cache=True)
-def _walk(p0, du, dv, nsteps_u, nsteps_v, offs, shapes, side_off, partner, partner_T,
-          cuts, jump):
-    """Point reached from ``p0`` by ``nsteps_u`` steps ``du`` then ``nsteps_v``
-    steps ``dv`` (steps in ``p0``'s block frame), or -1.  A seam marked in
-    ``jump`` is crossed only by walks that start on it."""
-    b = _locate(p0, offs)
+def _step(st, e0, e1, i0, j0, offs, shapes, side_off, partner, partner_T, cuts, jump):
+    """One index step ``(e0, e1)`` of the starting block's frame, in place on the
+    walk state ``st = [block, i, j, T00, T01, T10, T11, home]`` (``T`` takes the
+    starting frame to the current block's).  False where the walk must stop:
+    a free edge, a crease, an in-block crease of the starting block, or a jump
+    seam not crossed from the seam itself (``i0, j0``: the start)."""
+    b, i, j = st[0], st[1], st[2]
+    t00, t01, t10, t11 = st[3], st[4], st[5], st[6]
+    home = st[7] == 1
+    d0 = t00 * e0 + t01 * e1
+    d1 = t10 * e0 + t11 * e1
     ni = shapes[b, 0]
-    loc = p0 - offs[b]
-    i = loc % ni
-    j = loc // ni
-    t00, t01, t10, t11 = 1, 0, 0, 1
-    home = True
-    i0, j0 = i, j
-    for leg in range(2):
-        n = nsteps_u if leg == 0 else nsteps_v
-        e0 = du if leg == 0 else 0
-        e1 = 0 if leg == 0 else dv
-        for _ in range(n):
-            d0 = t00 * e0 + t01 * e1
-            d1 = t10 * e0 + t11 * e1
-            ni = shapes[b, 0]
-            nj = shapes[b, 1]
-            if home:  # in-block creases of the starting block
-                if d0 != 0:
-                    for c in cuts[b, 0]:
-                        if c < 0:
-                            break
-                        if (d0 > 0 and i == c) or (d0 < 0 and i == c and i0 != c):
-                            return -1
-                else:
-                    for c in cuts[b, 1]:
-                        if c < 0:
-                            break
-                        if (d1 > 0 and j == c) or (d1 < 0 and j == c and j0 != c):
-                            return -1
-            i2 = i + d0
-            j2 = j + d1
-            if 0 <= i2 < ni and 0 <= j2 < nj:
-                i, j = i2, j2
-                continue
-            if i2 < 0:
-                side, k = 0, j
-            elif i2 >= ni:
-                side, k = 1, j
-            elif j2 < 0:
-                side, k = 2, i
-            else:
-                side, k = 3, i
-            r = side_off[b, side] + k
-            q = partner[r]
-            if q < 0:
-                return -1
-            if jump[r] and not (home and ((side == 0 and i0 == 0) or (side == 1 and i0 == ni - 1)
-                                          or (side == 2 and j0 == 0)
-                                          or (side == 3 and j0 == nj - 1))):
-                return -1  # only stencils of points on the seam cross a stretching jump
-            a00, a01, a10, a11 = partner_T[r, 0], partner_T[r, 1], partner_T[r, 2], partner_T[r, 3]
-            c = _locate(q, offs)
-            nic = shapes[c, 0]
-            ic = (q - offs[c]) % nic
-            jc = (q - offs[c]) // nic
-            e0c = a00 * d0 + a01 * d1
-            e1c = a10 * d0 + a11 * d1
-            i2 = ic + e0c
-            j2 = jc + e1c
-            if not (0 <= i2 < nic and 0 <= j2 < shapes[c, 1]):
-                return -1
-            t00, t01, t10, t11 = (a00 * t00 + a01 * t10, a00 * t01 + a01 * t11,
-                                  a10 * t00 + a11 * t10, a10 * t01 + a11 * t11)
-            b, i, j = c, i2, j2
-            home = False
-    return offs[b] + i + shapes[b, 0] * j
+    nj = shapes[b, 1]
+    if home:  # in-block creases of the starting block
+        if d0 != 0:
+            for c in cuts[b, 0]:
+                if c < 0:
+                    break
+                if (d0 > 0 and i == c) or (d0 < 0 and i == c and i0 != c):
+                    return False
+        else:
+            for c in cuts[b, 1]:
+                if c < 0:
+                    break
+                if (d1 > 0 and j == c) or (d1 < 0 and j == c and j0 != c):
+                    return False
+    i2 = i + d0
+    j2 = j + d1
+    if 0 <= i2 < ni and 0 <= j2 < nj:
+        st[1] = i2
+        st[2] = j2
+        return True
+    if i2 < 0:
+        side, k = 0, j
+    elif i2 >= ni:
+        side, k = 1, j
+    elif j2 < 0:
+        side, k = 2, i
+    else:
+        side, k = 3, i
+    r = side_off[b, side] + k
+    q = partner[r]
+    if q < 0:
+        return False
+    if jump[r] and not (home and ((side == 0 and i0 == 0) or (side == 1 and i0 == ni - 1)
+                                  or (side == 2 and j0 == 0) or (side == 3 and j0 == nj - 1))):
+        return False  # only stencils of points on the seam cross a jump
+    a00, a01, a10, a11 = partner_T[r, 0], partner_T[r, 1], partner_T[r, 2], partner_T[r, 3]
+    c = _locate(q, offs)
+    nic = shapes[c, 0]
+    ic = (q - offs[c]) % nic
+    jc = (q - offs[c]) // nic
+    i2 = ic + a00 * d0 + a01 * d1
+    j2 = jc + a10 * d0 + a11 * d1
+    if not (0 <= i2 < nic and 0 <= j2 < shapes[c, 1]):
+        return False
+    st[0] = c
+    st[1] = i2
+    st[2] = j2
+    st[3] = a00 * t00 + a01 * t10
+    st[4] = a00 * t01 + a01 * t11
+    st[5] = a10 * t00 + a11 * t10
+    st[6] = a10 * t01 + a11 * t11
+    st[7] = 0
+    return True
+
+
+@nb.njit(cache=True)
+def _point(st, offs, shapes):
+    return offs[st[0]] + st[1] + shapes[st[0], 0] * st[2]
 
 
 @nb.njit(cache=True)
@@ -160,92 +158,121 @@ def _window(a, b):
 def _seam_kernel(P, todo, offs, shapes, side_off, partner, partner_T, jump, cuts, periodic, W,
                  J):
     M = 2 * MAXW + 1
-    for t in nb.prange(todo.shape[0]):
-        p = todo[t]
-        b = _locate(p, offs)
-        lines = np.full((2, M), -1, np.int64)
+    nchunk = min(todo.shape[0], 64)
+    for ch in nb.prange(nchunk):  # scratch arrays once per chunk, not per point
+        init = np.empty(8, np.int64)
+        st = np.empty(8, np.int64)
+        # states[ax, sgn, s]: the walk state s steps along axis ax (sgn 0: -, 1: +)
+        states = np.empty((2, 2, MAXW + 1, 8), np.int64)
+        reach = np.zeros((2, 2), np.int64)
+        lines = np.empty((2, M), np.int64)
         los = np.zeros(2, np.int64)
         ws = np.zeros(2, np.int64)
-        ok = True
-        for ax in range(2):
-            if periodic[b, ax]:
-                ws[ax] = -1
-                continue
-            lines[ax, MAXW] = p
-            avail = np.zeros(2, np.int64)
-            for sgn in range(2):
-                step = 1 if sgn == 1 else -1
-                for s in range(1, MAXW + 1):
-                    if ax == 0:
-                        q = _walk(p, step, 0, s, 0, offs, shapes, side_off, partner,
-                                  partner_T, cuts, jump)
-                    else:
-                        q = _walk(p, 0, step, 0, s, offs, shapes, side_off, partner,
-                                  partner_T, cuts, jump)
-                    if q < 0:
-                        break
-                    lines[ax, MAXW + step * s] = q
-                    avail[sgn] = s
-            lo, w = _window(avail[0], avail[1])
-            if w == 0:
-                ok = False
-                break
-            los[ax] = lo
-            ws[ax] = w
-            for c in range(3):
-                s1 = 0.0
-                s2 = 0.0
-                for k in range(w):
-                    x = P[lines[ax, MAXW + lo + k], c]
-                    s1 += W[w, lo + MAXW, k, 0] * x
-                    s2 += W[w, lo + MAXW, k, 1] * x
-                J[3 * ax + c, t] = s1
-                J[6 + 6 * ax + c, t] = s2
-        if not ok or ws[0] < 0 or ws[1] < 0:
-            continue
-        # mixed derivative: tensor product of both windows
-        lu, wu, lv, wv = los[0], ws[0], los[1], ws[1]
         acc = np.zeros(3)
-        good = True
-        for k in range(wu):
-            a = W[wu, lu + MAXW, k, 0]
-            if a == 0.0:
-                continue
-            for m in range(wv):
-                c_ = W[wv, lv + MAXW, m, 0]
-                if c_ == 0.0:
-                    continue
-                du, dv = lu + k, lv + m
-                q = _walk(p, 1 if du >= 0 else -1, 1 if dv >= 0 else -1, abs(du), abs(dv),
-                          offs, shapes, side_off, partner, partner_T, cuts, jump)
-                if q < 0:
-                    q = _walk2(p, du, dv, offs, shapes, side_off, partner, partner_T, cuts,
-                               jump)
-                if q < 0:
-                    good = False
-                    break
-                for c in range(3):
-                    acc[c] += a * c_ * P[q, c]
-            if not good:
-                break
-        if good:
-            for c in range(3):
-                J[9 + c, t] = acc[c]
+        pts = np.empty(M, np.int64)
+        for t in range(ch * todo.shape[0] // nchunk, (ch + 1) * todo.shape[0] // nchunk):
+            _seam_point(t, P, todo, offs, shapes, side_off, partner, partner_T, jump, cuts,
+                        periodic, W, J, init, st, states, reach, lines, los, ws, acc, pts)
 
 
 @nb.njit(cache=True)
-def _walk2(p, du, dv, offs, shapes, side_off, partner, partner_T, cuts, jump):
-    # the other order: first the v steps, then the u steps (walk with the roles swapped
-    # is not expressible by _walk, so do the legs by hand)
-    q = _walk(p, 0, 1 if dv >= 0 else -1, 0, abs(dv), offs, shapes, side_off, partner,
-              partner_T, cuts, jump)
-    if q < 0 or du == 0:
-        return q
-    # a second walk from q in u needs the frame at q; only valid when q is in p's block
-    if _locate(q, offs) != _locate(p, offs):
-        return -1
-    return _walk(q, 1 if du >= 0 else -1, 0, abs(du), 0, offs, shapes, side_off, partner,
-                 partner_T, cuts, jump)
+def _seam_point(t, P, todo, offs, shapes, side_off, partner, partner_T, jump, cuts, periodic,
+                W, J, init, st, states, reach, lines, los, ws, acc, pts):
+    """The jet of point ``todo[t]`` into column ``t`` of ``J`` (scratch arrays given)."""
+    p = todo[t]
+    b = _locate(p, offs)
+    ni = shapes[b, 0]
+    i0 = (p - offs[b]) % ni
+    j0 = (p - offs[b]) // ni
+    init[0], init[1], init[2], init[3] = b, i0, j0, 1
+    init[4], init[5], init[6], init[7] = 0, 0, 1, 1
+    reach[:] = 0
+    lines[:] = -1
+    los[:] = 0
+    ws[:] = 0
+    ok = True
+    for ax in range(2):
+        if periodic[b, ax]:
+            ws[ax] = -1
+            continue
+        lines[ax, MAXW] = p
+        for sgn in range(2):
+            step = 1 if sgn == 1 else -1
+            st[:] = init
+            states[ax, sgn, 0] = init
+            for s in range(1, MAXW + 1):
+                if not _step(st, step if ax == 0 else 0, 0 if ax == 0 else step, i0, j0,
+                             offs, shapes, side_off, partner, partner_T, cuts, jump):
+                    break
+                states[ax, sgn, s] = st
+                lines[ax, MAXW + step * s] = _point(st, offs, shapes)
+                reach[ax, sgn] = s
+        lo, w = _window(reach[ax, 0], reach[ax, 1])
+        if w == 0:
+            ok = False
+            break
+        los[ax] = lo
+        ws[ax] = w
+        for c in range(3):
+            s1 = 0.0
+            s2 = 0.0
+            for k in range(w):
+                x = P[lines[ax, MAXW + lo + k], c]
+                s1 += W[w, lo + MAXW, k, 0] * x
+                s2 += W[w, lo + MAXW, k, 1] * x
+            J[3 * ax + c, t] = s1
+            J[6 + 6 * ax + c, t] = s2
+    if not ok or ws[0] < 0 or ws[1] < 0:
+        return
+    # mixed derivative: tensor product of both windows, points found by walking
+    # u then v (else v then u) from the states stored above
+    lu, wu, lv, wv = los[0], ws[0], los[1], ws[1]
+    acc[:] = 0.0
+    good = True
+    for k in range(wu):
+        a = W[wu, lu + MAXW, k, 0]
+        if a == 0.0:
+            continue
+        du = lu + k
+        su = states[0, 1 if du > 0 else 0, abs(du)]
+        pts[:] = -1
+        pts[MAXW] = _point(su, offs, shapes)
+        for sgn in range(2):
+            step = 1 if sgn == 1 else -1
+            st[:] = su
+            for s in range(1, MAXW + 1):
+                dv = step * s
+                if dv < lv or dv > lv + wv - 1:
+                    break
+                if not _step(st, 0, step, i0, j0, offs, shapes, side_off, partner,
+                             partner_T, cuts, jump):
+                    break
+                pts[MAXW + dv] = _point(st, offs, shapes)
+        for m in range(wv):
+            c_ = W[wv, lv + MAXW, m, 0]
+            if c_ == 0.0:
+                continue
+            dv = lv + m
+            q = pts[MAXW + dv]
+            if q < 0 and lines[1, MAXW + dv] >= 0:  # the other order
+                st[:] = states[1, 1 if dv > 0 else 0, abs(dv)]
+                q = _point(st, offs, shapes)
+                for _s in range(abs(du)):
+                    if not _step(st, 1 if du > 0 else -1, 0, i0, j0, offs, shapes,
+                                 side_off, partner, partner_T, cuts, jump):
+                        q = -1
+                        break
+                    q = _point(st, offs, shapes)
+            if q < 0:
+                good = False
+                break
+            for c in range(3):
+                acc[c] += a * c_ * P[q, c]
+        if not good:
+            break
+    if good:
+        for c in range(3):
+            J[9 + c, t] = acc[c]
 
 
 def seam_jet(blocks, conn, topologies, J, points=None):
