@@ -82,6 +82,9 @@ def _args_features(p):
     p.add_argument("--crease-angle", type=float, default=60.0, metavar="DEG",
                    help="triangle meshes: cut edges sharper than this before fitting "
                         "(default 60; 0 disables)")
+    p.add_argument("--seam-tol", type=float, default=0.1, dest="seam_rtol", metavar="RTOL",
+                   help="multi-block grids: edge points closer than RTOL x the grid spacing "
+                        "are one point (default 0.1)")
     p.add_argument("--repair", action="store_true",
                    help="merge duplicate vertices, drop degenerate faces and isolated vertices")
     p.add_argument("--compress", action="store_true",
@@ -113,7 +116,7 @@ def _cmd_features(a):
         with StageDisplay(f"geomkit features {inp}", enabled=False if a.quiet else None):
             s = process_file(inp, out, features=a.features, fmt=fmt, repair=a.repair,
                              method=a.method, degree=a.degree, crease_angle=a.crease_angle,
-                             compress=a.compress)
+                             compress=a.compress, seam_rtol=a.seam_rtol)
         if not a.quiet:
             rep = f", repaired {s['repaired']}" if s["repaired"] else ""
             print(f"{s['input']}: {s['kind']}, {s['n_points']} points -> {s['output']} "
@@ -167,6 +170,16 @@ def _cmd_info(a):
                     s += f", creases at {x['creases']}"
                 desc.append(f"{ax}: {s}")
             print(f"  block {b}     " + "; ".join(desc))
+        con = d.get("connectivity")
+        if con and (con["seams"] or con["collapsed"]):
+            print(f"  welded      {con['welded_points']} distinct points "
+                  f"(seam tolerance {con['rtol']} x spacing); block signs {con['block_sign']}")
+            for x in con["seams"]:
+                print(f"  seam        {x}")
+            for x in con["collapsed"]:
+                print(f"  collapsed   {x} (pole: fitted on the welded surface)")
+        if d.get("point_data"):
+            print(f"  point data  {', '.join(d['point_data'])}")
         if d["problems"]:
             print("  problems:")
             for p in d["problems"]:

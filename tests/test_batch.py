@@ -171,6 +171,7 @@ def _compare_chunked(tmp_path, X, chunk_points, names=NAMES):
     assert r["chunks"] > 2
     P, f = gk.mesh.read_features(tmp_path / "g.npz")
     np.testing.assert_array_equal(P, gk.mesh.read(str(p)).points)
+    np.testing.assert_array_equal(np.load(tmp_path / "g.npz")["point_index"], np.arange(len(P)))
     for k in names:
         np.testing.assert_array_equal(f[k], ref[k], err_msg=k)
     return f

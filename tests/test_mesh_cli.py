@@ -30,7 +30,7 @@ def test_feature_selection_and_format(wing, tmp_path):
     rc = cli.main(["features", str(wing), "-o", str(out), "--features", "K,H", "-q"])
     assert rc == 0
     head = out.read_text().splitlines()[0]
-    assert head == "x,y,z,K,H"
+    assert head == "x,y,z,K,H,point_index"  # the input numbering rides along
     out = tmp_path / "w.vts"
     assert cli.main(["features", str(wing), "-o", str(out), "--features", "K", "-q"]) == 0
     assert read_features(out)[1]["K"].shape == (1105,)

@@ -210,10 +210,23 @@ def test_bad_grids_raise(make, what):
         features(StructuredSurface([X], source="w.xyz"), ["K"])
 
 
-def test_sphere_pole_is_a_singular_chart():
-    X, *_ = sphere_grid(21, 41, theta=(0.0, np.pi / 2))
-    with pytest.raises(MeshError, match="zero-length|singular"):
-        features(StructuredSurface([X]), ["K"])
+def test_sphere_pole_is_a_singular_chart_fitted_on_the_welded_surface():
+    # the pole row (i = 0) collapses: invariants there from the (quartic) jet fit;
+    # chart features NaN and marked by chart_valid
+    a = 1.5
+    errs = []
+    for n in (11, 21):
+        X, *_ = sphere_grid(n, 2 * n - 1, a=a, theta=(0.0, np.pi / 2))
+        s = StructuredSurface([X])
+        assert s.connectivity.collapsed == [(0, 0)]
+        f = features(s, ["K", "H", "g"])
+        pole = s.connectivity.singular
+        assert pole.sum() == 2 * n - 1 and (f["chart_valid"] == ~pole).all()
+        assert np.isnan(f["g"][pole]).all() and np.isfinite(f["g"][~pole]).all()
+        assert np.allclose(f["K"][pole], f["K"][pole][0])  # one value per physical point
+        errs.append((abs(f["K"][0] * a * a - 1), abs(f["H"][0] * a + 1)))
+    assert errs[0][0] < 2e-3 and errs[0][1] < 1e-3  # quartic fit: 0.06 % at 11 x 21
+    assert errs[0][0] / errs[1][0] > 8 and errs[0][1] / errs[1][1] > 8  # like the grid's FD
 
 
 def test_helicoid_and_ellipsoid_grids():

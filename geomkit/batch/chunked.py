@@ -244,7 +244,7 @@ def chunked_features(path, output, names=None, chunk_points=1_000_000, layout=No
     (pi, ci), (pj, cj) = _topology(path, layout, chunk_points)
     rows = max(1, chunk_points // ni)
     m = (nj - 1 if pj == 1 else nj) if pj else nj
-    tmps = {k: _temp(output, k) for k in ["points", *names]}
+    tmps = {k: _temp(output, k) for k in ["points", *names, "point_index"]}
     shapes = {}
     n_chunks = 0
     try:
@@ -277,6 +277,7 @@ def chunked_features(path, output, names=None, chunk_points=1_000_000, layout=No
                 del J
                 files["points"].write(np.ascontiguousarray(
                     X[:, j0 - lo : j1 - lo].transpose(1, 0, 2)).reshape(-1, 3).tobytes())
+                files["point_index"].write(np.arange(j0 * ni, j1 * ni, dtype=np.int64).tobytes())
                 for k in names:
                     v = np.ascontiguousarray(feats[k], dtype=np.float64)
                     bad = ~np.isfinite(v.reshape(len(v), -1)).all(axis=1)
@@ -291,13 +292,14 @@ def chunked_features(path, output, names=None, chunk_points=1_000_000, layout=No
             for fh in files.values():
                 fh.close()
         meta = {"kind": "structured", "source": path, "conventions": _CONVENTIONS,
-                "chart": "grid (i, j)", "chunks": n_chunks, "halo": HALO}
+                "chart": "grid (i, j)", "chunks": n_chunks, "halo": HALO,
+                "labels": ["point_index"]}
         small = {"shapes": np.array([[ni, nj]], dtype=np.int64),
                  "_meta": np.array(json.dumps(meta))}
         n = ni * nj
         with atomic_path(output, suffix=f"-zip-{os.path.basename(output)}") as tmp:
-            _write_npz(tmp, [("points", (n, 3))] + [(k, (n, *shapes[k])) for k in names],
-                       tmps, small)
+            _write_npz(tmp, [("points", (n, 3))] + [(k, (n, *shapes[k])) for k in names]
+                       + [("point_index", (n,), np.int64)], tmps, small)
     finally:
         for p in tmps.values():
             if os.path.exists(p):
@@ -308,12 +310,14 @@ def chunked_features(path, output, names=None, chunk_points=1_000_000, layout=No
 
 
 def _write_npz(tmp, big, raw, small):
-    """An uncompressed ``.npz`` streamed from raw float64 files (no array in memory)."""
+    """An uncompressed ``.npz`` streamed from raw files (float64 unless a third entry
+    of ``big`` gives the dtype; no array in memory)."""
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
-        for k, shape in big:
+        for k, shape, *dt in big:
+            dt = np.dtype(dt[0] if dt else np.float64)
             with z.open(f"{k}.npy", "w", force_zip64=True) as w, open(raw[k], "rb") as r:
                 np.lib.format.write_array_header_2_0(
-                    w, {"descr": np.dtype(np.float64).str, "fortran_order": False, "shape": shape})
+                    w, {"descr": dt.str, "fortran_order": False, "shape": shape})
                 while True:
                     b = r.read(1 << 24)
                     if not b:

@@ -64,7 +64,7 @@ def run_batch(a):
         a.inputs, a.output, names=a.features, fmt=a.format or "npz", method=a.method,
         repair=a.repair, workers=a.workers, threads=a.threads, scheduler=a.scheduler,
         overwrite=a.overwrite, retries=a.retries,
-        **{k: getattr(a, k) for k in ("degree", "crease_angle") if hasattr(a, k)},
+        **{k: getattr(a, k) for k in ("degree", "crease_angle", "seam_rtol") if hasattr(a, k)},
         **({"compress": True} if getattr(a, "compress", False) else {}),
         chunk_points=DEFAULT_CHUNK_POINTS if a.chunk_points is None else a.chunk_points,
         progress=False if a.quiet else None, summary=a.summary,

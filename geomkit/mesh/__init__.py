@@ -15,7 +15,11 @@
 * :func:`process_file` -- read, compute, write one file (the batch work unit);
 * :func:`jet_fit`, :func:`one_ring`, :func:`angle_defect`, :func:`adjacency`,
   :func:`vertex_normals` -- array functions on ``(V, F)`` (:mod:`geomkit.mesh.triangle`);
-* :func:`grid_jet` -- finite-difference 2-jets of grids (:mod:`geomkit.mesh.structured`).
+* :func:`grid_jet` -- finite-difference 2-jets of grids (:mod:`geomkit.mesh.structured`);
+* :func:`block_connectivity` -- seams, creases, poles and orientation of multi-block
+  grids (:mod:`geomkit.mesh.connectivity`; ``surface.connectivity``), used by
+  :func:`features` to difference across seams (:mod:`geomkit.mesh.seams`);
+* :func:`labels` -- the point data and input point numbers written with the features.
 
 Modules are imported on first use, so ``geomkit info`` does not load numba.
 """
@@ -47,6 +51,8 @@ _LAZY = {
     "grid_jet": "structured",
     "read_plot3d": "plot3d",
     "write_plot3d": "plot3d",
+    "block_connectivity": "connectivity",
+    "labels": "io",
 }
 
 __all__ = sorted(_LAZY)

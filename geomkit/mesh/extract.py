@@ -20,6 +20,10 @@ R1212      (n,)          ``R_1212 = det b = K det g``           (chart)
 dA         (n,)          area element ``sqrt(det g)``           (chart)
 =========  ============  =====================================================
 
+A structured surface with a collapsed block edge (a pole) also gets
+``chart_valid`` (n,): 0.0 where the chart is singular and the chart features
+are NaN, 1.0 elsewhere (see :mod:`geomkit.mesh.seams`).
+
 **Conventions.**  ``S = g^-1 b`` with ``b_ij = X_ij . N`` (``docs/conventions.md``): with
 the outward normal a sphere of radius ``a`` has ``H = k1 = k2 = -1/a`` and
 ``K = 1/a^2``; reversing the normal flips ``H, k1, k2, b`` (and swaps the
@@ -57,7 +61,7 @@ FEATURES = INVARIANT_FEATURES + CHART_FEATURES
 FEATURE_SHAPES = {
     "normal": (3,), "K": (), "H": (), "k1": (), "k2": (), "d1": (3,), "d2": (3,),
     "S": (3, 3), "g": (2, 2), "dg": (2, 2, 2), "Gamma": (2, 2, 2), "b": (2, 2),
-    "R1212": (), "dA": (),
+    "R1212": (), "dA": (), "chart_valid": (),
 }  # fmt: skip
 _DEFAULT = ("normal", "K", "H", "k1", "k2", "d1", "d2")
 _DEFAULT_CHART = ("g", "Gamma", "b", "R1212")
@@ -139,11 +143,15 @@ def features(surface, names=None, method="jet", degree=3, crease_angle=60.0):
         out = structured_features(surface, names)
     else:
         out = _triangle_features(surface, names, method, where, degree, crease_angle)
-    out = {k: np.ascontiguousarray(out[k], dtype=np.float64) for k in names}
+    valid = out.get("chart_valid")
+    out = {k: np.ascontiguousarray(out[k], dtype=np.float64)
+           for k in [*names, "chart_valid"] if k in out}
     for k, v in out.items():
         if np.isfinite(v).all():
             continue
         bad = ~np.isfinite(v.reshape(len(v), -1)).all(axis=1)
+        if valid is not None and k in CHART_FEATURES:
+            bad &= valid > 0  # NaN by design where the chart is singular
         if bad.any():
             p = int(np.flatnonzero(bad)[0])
             raise MeshError(
@@ -228,8 +236,11 @@ def process_file(
     degree=3,
     crease_angle=60.0,
     compress=False,
+    seam_rtol=0.1,
 ):
     """Read one surface file, compute its features, write them; the unit of batch work.
+
+    ``seam_rtol``: the seam tolerance of multi-block grids (:func:`geomkit.mesh.read`).
 
     Returns a small summary dict: ``input``, ``output``, ``format`` (output),
     ``kind`` ('structured' or 'triangles'), ``n_points``, ``features`` (names),
@@ -241,7 +252,7 @@ def process_file(
 
     t0 = time.perf_counter()
     stage("reading")
-    surface = read(input_path, repair=repair)
+    surface = read(input_path, repair=repair, seam_rtol=seam_rtol)
     stage("computing")
     feats = globals()["features"](
         surface, features, method=method, degree=degree, crease_angle=crease_angle

@@ -128,7 +128,7 @@ def line_topology(X, axis):
     Ys = Y
     if Y.shape[1] > 64:  # creases run across the grid: 64 lines tell as well as all
         Ys = Y[:, np.unique(np.linspace(0, Y.shape[1] - 1, 64).round().astype(int))]
-    scale = float(np.ptp(Y.reshape(-1, 3), axis=0).max()) or 1.0
+    scale = float(np.ptp(Ys.reshape(-1, 3), axis=0).max()) or 1.0  # the lines span the grid
     cuts = []
     if n >= 3:
         ang = _turning(Ys, 0)  # (n-2, m)

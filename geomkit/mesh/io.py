@@ -27,7 +27,7 @@ from ..errors import MeshError
 from .plot3d import PLOT3D_EXTENSIONS, read_plot3d
 from .surface import StructuredSurface, TriangleSurface
 
-__all__ = ["read", "write", "read_features", "info", "columns", "OUTPUT_FORMATS"]
+__all__ = ["read", "write", "read_features", "info", "columns", "labels", "OUTPUT_FORMATS"]
 
 OUTPUT_FORMATS = ("npz", "vtu", "vts", "parquet", "csv")
 _UV_NAMES = ("uv", "uvs", "tcoords", "texture_coordinates", "texcoords", "texcoord", "st",
@@ -52,7 +52,7 @@ def _meshio():
     return meshio
 
 
-def read(path, repair=False):
+def read(path, repair=False, seam_rtol=0.1):
     """Read a surface file.
 
     Parameters
@@ -61,6 +61,9 @@ def read(path, repair=False):
     repair : bool
         Merge duplicate vertices, drop degenerate faces and isolated vertices
         (triangle meshes); what was done is in ``surface.repair_report``.
+    seam_rtol : float
+        Grids: block-edge points closer than this fraction of the local grid
+        spacing are one point (see :mod:`geomkit.mesh.connectivity`).
 
     Notes
     -----
@@ -79,12 +82,16 @@ def read(path, repair=False):
         raise MeshError(f"{path}: the file is empty")
     ext = os.path.splitext(path)[1].lower()
     if ext in PLOT3D_EXTENSIONS:
-        s = StructuredSurface(read_plot3d(path), source=path, file_format="plot3d")
+        s = StructuredSurface(read_plot3d(path), source=path, file_format="plot3d",
+                              seam_rtol=seam_rtol)
+        from .plot3d import read_functions
+
+        s.point_data = read_functions(path, s.shapes)
     elif ext == ".vts":
         from .vts import read_vts
 
         X, data = read_vts(path)
-        s = StructuredSurface([X], source=path, file_format="vts")
+        s = StructuredSurface([X], source=path, file_format="vts", seam_rtol=seam_rtol)
         s.point_data = data
     elif ext == ".npz":
         s = _read_npz_surface(path)
@@ -94,7 +101,6 @@ def read(path, repair=False):
     if repair and not s.structured:
         s2, report = s.repaired()
         s2.repair_report = report
-        s2.point_data = s.point_data if not report else {}
         return s2
     return s
 
@@ -145,7 +151,9 @@ def _read_meshio(path, ext):
         if k.lower() in _UV_NAMES and v.ndim == 2 and v.shape[0] == len(pts) and v.shape[1] >= 2:
             uv = v[:, :2]
             break
-    return TriangleSurface(pts, F, uv=uv, point_data=m.point_data, source=path,
+    data = {k: (np.asarray(v)[:, 0] if np.ndim(v) == 2 and np.shape(v)[1] == 1
+                else np.asarray(v)) for k, v in m.point_data.items()}
+    return TriangleSurface(pts, F, uv=uv, point_data=data, source=path,
                            file_format=ext.lstrip("."))
 
 
@@ -202,8 +210,38 @@ def _same_file(a, b):
         return os.path.abspath(a) == os.path.abspath(b)
 
 
+_RESERVED = ("points", "shapes", "faces", "uv", "x", "y", "z", "_meta")
+
+
+def labels(surface, features=()):
+    """The per-point arrays :func:`write` stores next to the features: the
+    surface's ``point_data`` (numeric arrays of one row per point; a name that
+    clashes with a feature or a stored array gets the prefix ``input_``) and
+    ``point_index``, each point's number in the input file."""
+    n = surface.n_vertices
+    out = {}
+    for k, v in (getattr(surface, "point_data", None) or {}).items():
+        v = np.asarray(v)
+        if v.ndim == 0 or len(v) != n or not np.issubdtype(v.dtype, np.number):
+            warnings.warn(f"point data {k!r} is not a numeric per-point array; not written",
+                          stacklevel=3)
+            continue
+        name = str(k)
+        if name in features or name in _RESERVED or name == "point_index":
+            name = f"input_{name}"
+        out[name] = v.astype(np.float64).reshape(n, -1) if v.ndim > 2 else v.astype(np.float64)
+    idx = getattr(surface, "point_index", None)
+    out["point_index"] = (np.arange(n, dtype=np.int64) if idx is None
+                          else np.asarray(idx, dtype=np.int64))
+    return out
+
+
 def write(path, surface, features, fmt=None, compress=False):
     """Write a surface's points and its features to ``path``; return the path.
+
+    Next to the features go the surface's labels (:func:`labels`: its
+    ``point_data``, e.g. pressure coefficients read with the mesh, and
+    ``point_index``, the point numbers of the input file, to join back).
 
     ``fmt`` is one of :data:`OUTPUT_FORMATS` (default: from the extension).
     ``compress`` deflates ``.npz`` members (``np.load`` reads both kinds): about
@@ -224,6 +262,7 @@ def write(path, surface, features, fmt=None, compress=False):
     for k, v in features.items():
         if len(v) != n:
             raise MeshError(f"feature {k!r} has {len(v)} rows, the surface {n} points")
+    features = {**features, **labels(surface, features)}
     check_output_folder(path)
     with atomic_path(path) as tmp:
         {"npz": _write_npz_compressed if compress else _write_npz, "vtu": _write_vtu,
@@ -245,7 +284,8 @@ def _write_npz_compressed(tmp, surface, feats):
 def _write_npz(tmp, surface, feats, save=np.savez):
     meta = {"kind": surface.kind, "source": surface.source, "conventions": _CONVENTIONS,
             "chart": "grid (i, j)" if surface.structured else
-            ("uv" if surface.uv is not None else None)}
+            ("uv" if surface.uv is not None else None),
+            "labels": [k for k in feats if k not in _shapes()]}
     extra = {"points": surface.points}
     if surface.structured:
         extra["shapes"] = np.array(surface.shapes, dtype=np.int64)
@@ -351,7 +391,10 @@ def info(path):
     """A summary of a surface file (no features computed): dict with ``path``,
     ``format``, ``kind``, ``structured``, ``n_points``, ``n_faces``, ``blocks``
     (grid shapes), ``bounds`` (min, max lists), ``has_uv``, ``boundary_vertices``,
-    ``euler_characteristic`` (triangles), ``problems`` (messages)."""
+    ``euler_characteristic`` (triangles), ``problems`` (messages); for grids
+    ``topology`` and ``connectivity`` (seams, collapsed edges, block signs:
+    :meth:`geomkit.mesh.connectivity.Connectivity.summary`), and
+    ``point_data`` (label names)."""
     s = read(path)
     lo, hi = s.bounds
     out = {
@@ -363,6 +406,7 @@ def info(path):
         "n_faces": int(s.n_faces),
         "bounds": [lo.tolist(), hi.tolist()],
         "has_uv": bool(getattr(s, "uv", None) is not None),
+        "point_data": sorted(map(str, getattr(s, "point_data", {}) or {})),
     }
     probs = s.problems()
     out["problems"] = [p.message + (" [repairable]" if p.repairable else "") for p in probs]
@@ -377,6 +421,10 @@ def info(path):
                 topo.append({"i": {"periodic": bool(pi), "creases": ci},
                              "j": {"periodic": bool(pj), "creases": cj}})
             out["topology"] = topo
+            try:
+                out["connectivity"] = s.connectivity.summary()
+            except MeshError as e:  # not orientable, tolerance that does not fit, ...
+                out["problems"].append(str(e))
     elif not any(p.kind in ("empty", "no_faces", "index") for p in probs):
         out["boundary_vertices"] = int(s.boundary_vertices.sum())
         out["euler_characteristic"] = s.euler_characteristic

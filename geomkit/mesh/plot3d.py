@@ -35,7 +35,7 @@ import numpy as np
 from .._io import atomic_path
 from ..errors import MeshError
 
-__all__ = ["read_plot3d", "write_plot3d", "PLOT3D_EXTENSIONS"]
+__all__ = ["read_plot3d", "write_plot3d", "read_functions", "function_files", "PLOT3D_EXTENSIONS"]
 
 PLOT3D_EXTENSIONS = (".xyz", ".p3d", ".x", ".g", ".fmt", ".p3dfmt")
 
@@ -335,3 +335,157 @@ def write_plot3d(
                     if iblank:
                         payload += np.ones(b.shape[0] * b.shape[1], it).tobytes()
                     rec(payload)
+
+
+# -- function and solution files (labels next to a grid) ----------------------------
+_Q_NAMES = {5: ("rho", "rhou", "rhov", "rhow", "e"), 4: ("rho", "rhou", "rhov", "e")}
+
+
+def function_files(grid_path):
+    """Plot3D function (``.f``) and solution (``.q``) files that belong to a grid:
+    ``STEM.f``, ``STEM.q`` and ``STEM.NAME.f`` next to ``STEM.EXT``, sorted."""
+    d = os.path.dirname(os.path.abspath(grid_path))
+    stem = os.path.splitext(os.path.basename(grid_path))[0]
+    out = []
+    for name in sorted(os.listdir(d)):
+        low = name.lower()
+        if not (low.endswith(".f") or low.endswith(".q")):
+            continue
+        base = name[:-2]
+        if base == stem or (low.endswith(".f") and base.startswith(stem + ".")):
+            out.append(os.path.join(d, name))
+    return out
+
+
+def _function_names(path, stem, nvar):
+    base = os.path.basename(path)[:-2]
+    if path.lower().endswith(".q"):
+        return list(_Q_NAMES.get(nvar, [f"q{k + 1}" for k in range(nvar)]))
+    label = base[len(stem) + 1:] if base != stem else "f"
+    if nvar == 1 and base != stem:
+        return [label]
+    return [f"{label}{k + 1}" for k in range(nvar)]
+
+
+def _split_values(vals, npts, nvar, lead, path):
+    """Per-block (nvar, npts) arrays from the flat data (``lead`` numbers before each
+    block's data: 4 free-stream values in a .q file)."""
+    out, pos = [], 0
+    for k in npts:
+        pos += lead
+        out.append(np.asarray(vals[pos: pos + nvar * k], dtype=np.float64).reshape(nvar, k))
+        pos += nvar * k
+    if pos != len(vals):
+        raise MeshError(f"{path}: {len(vals)} values, expected {pos} for the grid's blocks")
+    return out
+
+
+def read_functions(grid_path, shapes):
+    """Point data from the function/solution files of a grid (:func:`function_files`).
+
+    Returns a dict name -> (n,) float64 (points in the grid's order, block by
+    block, ``i`` fastest).  Names: a ``.q`` file gives ``rho, rhou, rhov, rhow,
+    e``; ``STEM.f`` with ``m`` variables gives ``f1 .. fm``; ``STEM.NAME.f``
+    gives ``NAME`` (one variable) or ``NAME1 .. NAMEm``.  ASCII and binary
+    (Fortran records or a raw stream, either byte order, 32/64-bit) are read;
+    a file whose block sizes do not match the grid is a
+    :class:`geomkit.MeshError` naming the block.
+    """
+    npts = [int(a) * int(b) for a, b in shapes]
+    stem = os.path.splitext(os.path.basename(grid_path))[0]
+    data = {}
+    for path in function_files(grid_path):
+        with open(path, "rb") as f:
+            buf = f.read()
+        q = path.lower().endswith(".q")
+        blocks = (_read_function_ascii(buf.decode("ascii"), npts, q, path)
+                  if not _looks_binary(buf[:4096]) else _read_function_binary(buf, npts, q, path))
+        nvar = blocks[0].shape[0]
+        for k, name in enumerate(_function_names(path, stem, nvar)):
+            data[name] = np.concatenate([b[k] for b in blocks])
+    return data
+
+
+def _check_dims(dims, npts, path):
+    for b, (d, k) in enumerate(zip(dims, npts)):
+        if int(np.prod(d)) != k:
+            raise MeshError(f"{path}: block {b} has {'x'.join(map(str, d))} points, the grid's "
+                            f"block {b} has {k}")
+
+
+def _read_function_ascii(text, npts, q, path):
+    toks = text.replace("D", "E").replace("d", "e").split()
+    nb = len(npts)
+    ints = []
+    for t in toks[: 1 + 4 * nb]:
+        if not re.fullmatch(r"[+-]?\d+", t):
+            break
+        ints.append(int(t))
+    for multi in (True, False):
+        if multi and (not ints or ints[0] != nb):
+            continue
+        if not multi and nb != 1:
+            continue
+        h0 = 1 if multi else 0
+        for nd in ((3, 2) if q else (4, 3)):
+            head = h0 + nb * nd
+            if len(ints) < head:
+                continue
+            rows = [ints[h0 + b * nd: h0 + (b + 1) * nd] for b in range(nb)]
+            dims = [r if q else r[:-1] for r in rows]
+            nvar = (5 if nd == 3 else 4) if q else rows[0][-1]
+            if any(int(np.prod(d)) != k for d, k in zip(dims, npts)):
+                continue
+            lead = 4 if q else 0
+            if len(toks) - head != sum(lead + nvar * k for k in npts):
+                continue
+            try:
+                vals = np.array(toks[head:], dtype=np.float64)
+            except ValueError as e:
+                raise MeshError(f"{path}: not a number ({e})") from None
+            return _split_values(vals, npts, nvar, lead, path)
+    raise MeshError(f"{path}: not a Plot3D {'solution' if q else 'function'} file matching the "
+                    f"grid's {nb} block(s) of {npts} points")
+
+
+def _read_function_binary(buf, npts, q, path):
+    nb = len(npts)
+    for endian in ("<", ">"):
+        for isize in (4, 8):
+            it = np.dtype(f"{endian}i{isize}")
+            for msize in (4, 8, 0):
+                if msize:
+                    recs = _fortran_records(buf, endian, msize)
+                    if recs is None:
+                        continue
+                    head = b"".join(r for r in recs[:2] if len(r) % isize == 0
+                                    and len(r) <= isize * (1 + 4 * nb))
+                    nhead = sum(1 for r in recs[:2] if len(r) % isize == 0
+                                and len(r) <= isize * (1 + 4 * nb))
+                    body = b"".join(recs[nhead:])
+                    ints = np.frombuffer(head, it)
+                else:
+                    ints = np.frombuffer(buf[: (len(buf) // isize) * isize], it)[: 1 + 4 * nb]
+                for multi in (True, False):
+                    if multi and (not len(ints) or ints[0] != nb):
+                        continue
+                    if not multi and nb != 1:
+                        continue
+                    h0 = 1 if multi else 0
+                    for nd in ((3, 2) if q else (4, 3)):
+                        if len(ints) < h0 + nb * nd:
+                            continue
+                        rows = ints[h0: h0 + nb * nd].reshape(nb, nd)
+                        dims = rows if q else rows[:, :-1]
+                        if any(int(np.prod(d)) != k for d, k in zip(dims, npts)):
+                            continue
+                        nvar = (5 if nd == 3 else 4) if q else int(rows[0, -1])
+                        lead = 4 if q else 0
+                        count = sum(lead + nvar * k for k in npts)
+                        data = body if msize else buf[(h0 + nb * nd) * isize:]
+                        for fsize in (8, 4):
+                            if len(data) == count * fsize:
+                                vals = np.frombuffer(data, np.dtype(f"{endian}f{fsize}"))
+                                return _split_values(vals, npts, nvar, lead, path)
+    raise MeshError(f"{path}: not a Plot3D {'solution' if q else 'function'} file matching the "
+                    f"grid's {nb} block(s) of {npts} points (binary, {len(buf)} bytes)")

@@ -28,8 +28,15 @@ from :mod:`geomkit.mesh.formulas`.
 import numba as nb
 import numpy as np
 
-from ..errors import MeshError
 from .grid import fd_weights, line_topology, stencils  # noqa: F401  (re-exported)
+from .pointwise import (  # noqa: F401  (re-exported: the pointwise formulas' home)
+    _principal,
+    _sym2,
+    jet_features,
+    principal,
+    principal_point,
+    shape_tensor,
+)
 
 __all__ = [
     "fd_weights",
@@ -75,14 +82,15 @@ def _jet_kernel(Xt, iu, wu1, wu2, iv, wv1, wv2, J):
                 J[12 + c, j, i] = b2
 
 
-def grid_jet(X, topology=None):
+def grid_jet(X, topology=None, out=None):
     """Derivatives of one block ``X: (ni, nj, 3)`` in the index chart.
 
     Returns ``J: (15, ni * nj)`` float64, rows in the order of
     :data:`geomkit.mesh.formulas.JET_INPUTS` (``X_u``, ``X_v``, ``X_uu``,
     ``X_uv``, ``X_vv``; x, y, z each), points ``i`` fastest.  ``topology`` is
     ``((periodic_i, cuts_i), (periodic_j, cuts_j))``; found by
-    :func:`line_topology` when None.
+    :func:`line_topology` when None.  ``out``: a (15, ni * nj) array (e.g. the
+    columns of one block in a jet of several) to write into.
     """
     X = np.asarray(X, dtype=np.float64)
     ni, nj = X.shape[:2]
@@ -92,171 +100,23 @@ def grid_jet(X, topology=None):
     iu, wu1, wu2 = stencils(ni, pi, ci)
     iv, wv1, wv2 = stencils(nj, pj, cj)
     Xt = np.ascontiguousarray(X.transpose(1, 0, 2))
+    if out is not None:
+        J = out.reshape(15, nj, ni)
+        if np.shares_memory(J, out):
+            _jet_kernel(Xt, iu, wu1, wu2, iv, wv1, wv2, J)
+            return out
     J = np.empty((15, nj, ni))
     _jet_kernel(Xt, iu, wu1, wu2, iv, wv1, wv2, J)
+    if out is not None:
+        out[...] = J.reshape(15, ni * nj)
+        return out
     return J.reshape(15, ni * nj)
 
 
-@nb.njit(cache=True, inline="always")
-def principal_point(E, F, G, L, M, N, ux, uy, uz, vx, vy, vz, nx, ny, nz):
-    """k1, k2 and d1 (3 numbers) at one point; see :func:`principal`."""
-    D = E * G - F * F
-    s11 = (G * L - F * M) / D  # S = g^-1 b
-    s12 = (G * M - F * N) / D
-    s21 = (E * M - F * L) / D
-    s22 = (E * N - F * M) / D
-    H = 0.5 * (s11 + s22)
-    K = s11 * s22 - s12 * s21
-    disc = H * H - K
-    r = np.sqrt(disc) if disc > 0.0 else 0.0
-    k1 = H + r
-    k2 = H - r
-    # eigenvector of S for k1: two candidates, keep the longer one in space
-    a0, a1 = s12, k1 - s11
-    b0, b1 = k1 - s22, s21
-    ax, ay, az = a0 * ux + a1 * vx, a0 * uy + a1 * vy, a0 * uz + a1 * vz
-    bx, by, bz = b0 * ux + b1 * vx, b0 * uy + b1 * vy, b0 * uz + b1 * vz
-    na = np.sqrt(ax * ax + ay * ay + az * az)
-    nb_ = np.sqrt(bx * bx + by * by + bz * bz)
-    if max(na, nb_) <= 1e-8 * (abs(k1) + abs(k2) + 1e-300) * np.sqrt(E + G):
-        ax, ay, az = ux, uy, uz  # umbilic: any tangent direction
-    elif nb_ > na:
-        ax, ay, az = bx, by, bz
-    t = ax * nx + ay * ny + az * nz
-    ax -= t * nx
-    ay -= t * ny
-    az -= t * nz
-    na = np.sqrt(ax * ax + ay * ay + az * az)
-    return k1, k2, ax / na, ay / na, az / na
-
-
-@nb.njit(parallel=True, cache=True)
-def _principal_kernel(E, F, G, L, M, N, J, nx_, ny_, nz_, k1, k2, d1, d2):
-    # J: (15, n) jet, rows 0..2 = X_u, 3..5 = X_v
-    for p in nb.prange(E.shape[0]):
-        nx, ny, nz = nx_[p], ny_[p], nz_[p]
-        a, b, x, y, z = principal_point(
-            E[p], F[p], G[p], L[p], M[p], N[p], J[0, p], J[1, p], J[2, p],
-            J[3, p], J[4, p], J[5, p], nx, ny, nz,
-        )
-        k1[p] = a
-        k2[p] = b
-        d1[p, 0] = x
-        d1[p, 1] = y
-        d1[p, 2] = z
-        d2[p, 0] = ny * z - nz * y
-        d2[p, 1] = nz * x - nx * z
-        d2[p, 2] = nx * y - ny * x
-
-def principal(E, F, G, L, M, N, Xu, Xv, normal):
-    """Principal curvatures and directions from the fundamental forms.
-
-    Inputs are (n,) arrays ``E, F, G`` (metric), ``L, M, N`` (second form,
-    ``b_ij = X_ij . normal``), (n, 3) ``Xu, Xv, normal``.  Returns ``k1 >= k2``
-    (n,) -- the eigenvalues of ``S = g^-1 b`` -- and unit directions ``d1, d2``
-    (n, 3): ``d1`` is the eigenvector of ``S`` for ``k1`` pushed forward by
-    ``dX``, ``d2 = normal x d1`` (so ``(d1, d2, normal)`` is right-handed; the
-    sign of ``d1`` is arbitrary).  At umbilics ``d1`` is along ``X_u``.
-    """
-    J = np.zeros((15, len(E)))
-    J[0:3] = np.asarray(Xu).T
-    J[3:6] = np.asarray(Xv).T
-    nrm = np.asarray(normal)
-    return _principal(E, F, G, L, M, N, J, nrm[:, 0], nrm[:, 1], nrm[:, 2])
-
-
-def _principal(E, F, G, L, M, N, J, nx, ny, nz):
-    """:func:`principal` on a jet ``J: (15, n)`` and normal components (n,)."""
-    n = len(E)
-    k1, k2 = np.empty(n), np.empty(n)
-    d1, d2 = np.empty((n, 3)), np.empty((n, 3))
-    f = np.ascontiguousarray
-    _principal_kernel(f(E), f(F), f(G), f(L), f(M), f(N), f(J), f(nx), f(ny), f(nz),
-                      k1, k2, d1, d2)
-    return k1, k2, d1, d2
-
-
-def jet_features(J, names, where="", labels=None):
-    """All features from a 2-jet ``J: (15, n)`` (see :func:`grid_jet`).
-
-    Returns a dict name -> float64 array; see :func:`geomkit.mesh.features` for
-    names and shapes.  Raises :class:`geomkit.MeshError` when the chart is
-    singular at a point (``X_u x X_v = 0``), naming the point via ``labels``.
-    """
-    from .formulas import JET_INPUTS, surface_kernel
-
-    n = J.shape[1]
-    r = surface_kernel()(**{k: J[a] for a, k in enumerate(JET_INPUTS)})
-    dA = r["dA"]
-    scale = np.sqrt(r["E"] * r["G"])
-    bad = ~(np.isfinite(dA) & (dA > 1e-12 * scale))
-    if bad.any():
-        p = int(np.flatnonzero(bad)[0])
-        lab = labels(p) if labels else f"point {p}"
-        raise MeshError(
-            f"{where}the chart is singular at {lab} (X_u x X_v = 0: collapsed or folded grid); "
-            f"{int(bad.sum())} such points"
-        )
-    out = {}
-    if "normal" in names:
-        out["normal"] = np.column_stack([r["nx"], r["ny"], r["nz"]])
-    for k in ("K", "H", "R1212", "dA"):
-        if k in names:
-            out[k] = r[k]
-    if "g" in names:
-        out["g"] = _sym2(r["E"], r["F"], r["G"])
-    if "b" in names:
-        out["b"] = _sym2(r["L"], r["M"], r["N"])
-    if "dg" in names:
-        dg = np.empty((n, 2, 2, 2))
-        _sym2(r["E_u"], r["F_u"], r["G_u"], dg[:, 0])
-        _sym2(r["E_v"], r["F_v"], r["G_v"], dg[:, 1])
-        out["dg"] = dg
-    if "Gamma" in names:
-        Gm = np.empty((n, 2, 2, 2))
-        _sym2(r["Gamma1_11"], r["Gamma1_12"], r["Gamma1_22"], Gm[:, 0])
-        _sym2(r["Gamma2_11"], r["Gamma2_12"], r["Gamma2_22"], Gm[:, 1])
-        out["Gamma"] = Gm
-    if {"k1", "k2", "d1", "d2", "S"} & set(names):
-        k1, k2, d1, d2 = _principal(r["E"], r["F"], r["G"], r["L"], r["M"], r["N"], J,
-                                    r["nx"], r["ny"], r["nz"])
-        for k, v in (("k1", k1), ("k2", k2), ("d1", d1), ("d2", d2)):
-            if k in names:
-                out[k] = v
-        if "S" in names:
-            out["S"] = shape_tensor(k1, k2, d1, d2)
-    return out
-
-
-def shape_tensor(k1, k2, d1, d2):
-    """Shape operator as an ambient tensor ``k1 d1 d1^T + k2 d2 d2^T``, (n, 3, 3)."""
-    return k1[:, None, None] * d1[:, :, None] * d1[:, None, :] + k2[:, None, None] * (
-        d2[:, :, None] * d2[:, None, :]
-    )
-
-
-def _sym2(a, b, c, out=None):
-    if out is None:
-        out = np.empty((len(a), 2, 2))
-    out[:, 0, 0] = a
-    out[:, 0, 1] = b
-    out[:, 1, 0] = b
-    out[:, 1, 1] = c
-    return out
-
-
 def structured_features(surface, names):
-    """Features of a :class:`~geomkit.mesh.surface.StructuredSurface`, blocks concatenated."""
-    parts = []
+    """Features of a :class:`~geomkit.mesh.surface.StructuredSurface`, blocks concatenated
+    (seams, orientation and singular points: :mod:`geomkit.mesh.seams`)."""
+    from .seams import multiblock_features
+
     where = f"{surface.source}: " if surface.source else ""
-    for b, X in enumerate(surface.blocks):
-        ni = X.shape[0]
-        J = grid_jet(X)
-
-        def label(p, b=b, ni=ni):
-            return f"block {b} (i, j) = ({p % ni}, {p // ni})"
-
-        parts.append(jet_features(J, names, where, label))
-    if len(parts) == 1:
-        return parts[0]
-    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return multiblock_features(surface, names, where)

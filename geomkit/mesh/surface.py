@@ -126,6 +126,7 @@ class TriangleSurface:
             uv = _readonly(np.ascontiguousarray(uv[:, :2]))
         self.uv = uv
         self.point_data = dict(point_data or {})
+        self.point_index = np.arange(len(V), dtype=np.int64)
         self._checked = False
 
     def __repr__(self):
@@ -345,16 +346,24 @@ class TriangleSurface:
         degenerate faces removed, isolated vertices removed.  ``report`` maps
         each fix to the number of elements changed.  Problems that have no
         safe fix (NaN, non-manifold edges) are left for :meth:`check`.
+
+        Labels follow: a merged vertex keeps the lowest ``point_index`` of its
+        copies and the mean of their ``point_data`` values (a warning says when
+        the copies' values differ by more than ``1e-6`` of the array's range);
+        removed vertices take their labels with them.
         """
         V, F, uv = self.V, self.F, self.uv
         report = {}
         n = len(V)
+        index = self.point_index
+        data = {k: np.asarray(v) for k, v in self.point_data.items()}
         if n and len(F) and not ((F < 0) | (F >= n)).any():
             rep = _duplicate_groups(V)
             if len(rep):
                 k = int((rep != np.arange(n)).sum())
                 F = rep[F]
                 report["merged_duplicate_vertices"] = k
+                data = _merge_labels(data, rep, n, self.source)
             from .triangle import degenerate_faces
 
             drop = degenerate_faces(V, F)
@@ -367,12 +376,38 @@ class TriangleSurface:
                 new = np.cumsum(used) - 1
                 F = new[F]
                 V = V[used]
+                index = index[used]
+                data = {k: v[used] if v.ndim and len(v) == n else v for k, v in data.items()}
                 if uv is not None:
                     uv = uv[used]
         out = TriangleSurface(
-            V, F, uv=uv, point_data=None, source=self.source, file_format=self.file_format
+            V, F, uv=uv, point_data=data, source=self.source, file_format=self.file_format
         )
+        out.point_index = np.asarray(index, dtype=np.int64)
         return out, report
+
+
+def _merge_labels(data, rep, n, source):
+    """Point data of merged vertices: each copy gets its group's mean."""
+    import warnings
+
+    out = {}
+    cnt = np.bincount(rep, minlength=n).astype(np.float64)
+    for k, v in data.items():
+        if v.ndim == 0 or len(v) != n or not np.issubdtype(v.dtype, np.number):
+            out[k] = v
+            continue
+        x = v.astype(np.float64).reshape(n, -1)
+        tot = np.zeros_like(x)
+        np.add.at(tot, rep, x)
+        mean = tot[rep] / cnt[rep][:, None]
+        spread = np.abs(x - mean).max() if x.size else 0.0
+        rng = float(np.ptp(x[np.isfinite(x)])) if np.isfinite(x).any() else 0.0
+        if spread > 1e-6 * max(rng, 1e-300):
+            warnings.warn(f"{_where(source)}merged duplicate vertices disagree in point data "
+                          f"{k!r} (by up to {spread:.3g}); they get the mean", stacklevel=4)
+        out[k] = mean.reshape(v.shape)
+    return out
 
 
 def _duplicate_groups(V):
@@ -415,6 +450,13 @@ class StructuredSurface:
     blocks : sequence of array_like, each (ni, nj, 3)
         Point coordinates of each patch; ``X[i, j]`` is grid point ``(i, j)``.
     source, file_format : str, optional
+    seam_rtol : float
+        Points of block edges closer than this fraction of the local grid
+        spacing are one physical point (see :attr:`connectivity`).
+
+    ``point_data`` holds per-point arrays read with the grid (labels such as
+    Plot3D function-file variables), ``point_index`` each point's number in the
+    input file.
 
     >>> import numpy as np
     >>> u, v = np.meshgrid(np.linspace(0, 1, 4), np.linspace(0, 1, 3), indexing='ij')
@@ -430,8 +472,9 @@ class StructuredSurface:
     has_chart = True
     uv = None
 
-    def __init__(self, blocks, source=None, file_format=None):
+    def __init__(self, blocks, source=None, file_format=None, seam_rtol=0.1):
         self.source = source
+        self.seam_rtol = seam_rtol
         self.file_format = file_format
         if isinstance(blocks, np.ndarray) and blocks.ndim == 3:
             blocks = [blocks]
@@ -447,7 +490,16 @@ class StructuredSurface:
             raise MeshError(f"{_where(source)}the grid has no blocks")
         self.blocks = out
         self.point_data = {}
+        self.point_index = np.arange(self.n_vertices, dtype=np.int64)
         self._checked = False
+
+    @cached_property
+    def connectivity(self):
+        """Block connectivity: welded points, seams, creases, collapsed edges and
+        block orientation signs (:func:`geomkit.mesh.connectivity.block_connectivity`)."""
+        from .connectivity import block_connectivity
+
+        return block_connectivity(self.blocks, self.seam_rtol, self.source)
 
     def __repr__(self):
         name = f" {self.source!r}" if self.source else ""
@@ -517,7 +569,9 @@ class StructuredSurface:
         """Defects: too few points in a direction, NaN/inf, collapsed cells (X_i x X_j = 0).
 
         Collapsed cells are detected on the grid edges: a zero-length grid edge
-        makes the chart singular there (g is not invertible).
+        makes the chart singular there (g is not invertible), except along a
+        block edge all of whose points coincide (a pole or collapsed line: its
+        features come from a fit on the welded surface).
         """
         out = []
         for b, X in enumerate(self.blocks):
@@ -550,6 +604,12 @@ class StructuredSurface:
             for axis, name in ((0, "i"), (1, "j")):
                 step = np.linalg.norm(np.diff(X, axis=axis), axis=2)
                 zero = step <= 1e-13 * scale
+                # a whole block edge collapsed to one point (a pole) is a recognised
+                # singular line, handled by the features; other zero-length edges are not
+                for side in (0, -1):
+                    line = zero[:, side] if axis == 0 else zero[side, :]
+                    if line.all():
+                        line[:] = False
                 if zero.any():
                     i, j = np.argwhere(zero)[0]
                     out.append(
