@@ -55,14 +55,19 @@ def _learner(seed, **params):
     return HistGradientBoostingRegressor(**opts)
 
 
-def fit_predict(table, columns, label="Cp", test=None, seed=0, **params):
+def fit_predict(table, columns, label="Cp", test=None, seed=0, threads=1, **params):
     """Fit on the rows not in ``test`` (a boolean mask), predict all rows;
-    returns ``(model, prediction)``."""
+    returns ``(model, prediction)``.  ``threads``: OpenMP threads of the learner
+    (1 by default: on a shared machine more threads are often much slower)."""
     X = np.column_stack([np.asarray(table[c], np.float64) for c in columns])
     y = np.asarray(table[label], np.float64)
     train = ~test if test is not None else np.ones(len(y), bool)
-    model = _learner(seed, **params).fit(X[train], y[train])
-    return model, model.predict(X)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(threads):
+        model = _learner(seed, **params).fit(X[train], y[train])
+        pred = model.predict(X)
+    return model, pred
 
 
 def compare(table, label="Cp", sets=None, seeds=(0, 1, 2), test_fraction=0.25, **params):
