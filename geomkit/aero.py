@@ -254,9 +254,10 @@ def surface_cp(X, conditions, reynolds=1e7, sweep=False, model_size="xlarge", wh
             cp0 = 1.0 - ue**2
             out[c, :, j] = cosL[j] ** 2 * cp0 / (beta[j] + mn[j] ** 2 * cp0 / (2 * (1 + beta[j])))
         # lift from the labels must follow the solver's: a misread layout flips or kills it
-        lift = _pressure_lift(X, out[c], alpha)
-        ref = np.sum(cl * cosL**2 * sec["chord"] * np.gradient(sec["y"]))
-        if abs(ref) > 1e-3 * np.sum(sec["chord"] * np.gradient(sec["y"])) and lift * ref < 0:
+        area = np.sum(sec["chord"] * np.gradient(sec["y"]))
+        lift = _pressure_lift(X, out[c], alpha) / area
+        ref = np.sum(cl * cosL**2 * sec["chord"] * np.gradient(sec["y"])) / area
+        if min(abs(lift), abs(ref)) > 0.1 and lift * ref < 0:
             raise LabelError(f"{where or 'wing'}: Cp integrates to lift of the opposite sign "
                              f"from the lift distribution at alpha = {alpha}; layout misread?")
     if not np.isfinite(out).all():

@@ -55,7 +55,8 @@ from ..errors import MeshError
 
 __all__ = [
     "WingParams", "naca", "wing_jet", "wing_point", "wing_params", "wing_grid",
-    "wing_blocks", "wing_triangles", "sample_family", "write_wing", "FAMILY_RANGES",
+    "wing_blocks", "wing_triangles", "sample_family", "write_wing", "read_wing_params",
+    "wing_curvature", "FAMILY_RANGES",
 ]
 
 _A = (0.2969, -0.4901, 0.4621, -0.4158, 0.1469)
@@ -379,3 +380,16 @@ def read_wing_params(path):
             return WingParams.from_dict(json.load(f)["params"])
     except FileNotFoundError:
         raise MeshError(f"{path}: no wing parameters ({j} not found)") from None
+
+
+def wing_curvature(p, sigma, t):
+    """Exact ``K, H`` of wing ``p`` at ``(sigma, t)`` with the outward normal
+    (the grid's ``X_i x X_j``), in geomkit's convention ``H = tr(g^-1 b) / 2``,
+    ``b_ij = X_ij . N``."""
+    _, Xs, Xt, Xss, Xst, Xtt = wing_jet(p, sigma, t)
+    E, F, G = (Xs * Xs).sum(-1), (Xs * Xt).sum(-1), (Xt * Xt).sum(-1)
+    n = -np.cross(Xs, Xt)  # the grid's i runs against sigma
+    N = n / np.linalg.norm(n, axis=-1)[..., None]
+    L, M, Nn = (Xss * N).sum(-1), (Xst * N).sum(-1), (Xtt * N).sum(-1)
+    D = E * G - F * F
+    return (L * Nn - M * M) / D, (E * Nn - 2 * F * M + G * L) / (2 * D)
