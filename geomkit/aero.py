@@ -21,8 +21,10 @@ two maintained packages (optional extra ``aero``: ``aerosandbox``,
    local quarter-chord line (thickness and angle divided by ``cos L``, Mach
    times ``cos L``, ``Cp = cos^2 L Cp_n``).
 
-What this model lacks, by construction: the stagnation point (NeuralFoil's
-``ue`` starts at ``x/c = 1/64``; points ahead of it take that value), tip
+What this model lacks, by construction: resolution at the nose (NeuralFoil's
+``ue`` starts at ``x/c = 1/64``; ahead of it the signed surface velocity is
+interpolated linearly in ``sqrt(x/c)`` across the nose, which places a
+stagnation point between the two sides), tip
 flow (the outermost station takes the nearest strip's lift), shocks, and
 any spanwise flow beyond simple sweep.  Against PAN AIR on the DLR-F4 wing
 (Mach 0.6) see ``docs/tutorial-cp.md``.
@@ -244,13 +246,14 @@ def surface_cp(X, conditions, reynolds=1e7, sweep=False, model_size="xlarge", wh
         lo = np.stack([np.asarray(r[f"lower_bl_ue/vinf_{k}"]) for k in range(len(xb))], 1)
         mn = mach * cosL
         beta = np.sqrt(1 - mn**2)
-        # ue along s = -sqrt(x/c) (lower side) .. +sqrt(x/c) (upper), through a stagnation
-        # point (ue = 0) at the leading edge
-        sk = np.concatenate([-np.sqrt(xb[::-1]), [0.0], np.sqrt(xb)])
+        # the signed surface velocity (negative on the lower side, where the flow runs
+        # towards the leading edge) is nearly linear in s = +-sqrt(x/c) around the nose:
+        # interpolating it puts the stagnation point (v = 0) where the two sides say
+        sk = np.concatenate([-np.sqrt(xb[::-1]), np.sqrt(xb)])
         for j in range(nj):
             s = np.sqrt(np.clip(sec["xi"][:, j], 0.0, 1.0))
             s[: i_le[j]] *= -1
-            ue = np.interp(s, sk, np.concatenate([lo[j, ::-1], [0.0], up[j]]))
+            ue = np.interp(s, sk, np.concatenate([-lo[j, ::-1], up[j]]))
             cp0 = 1.0 - ue**2
             out[c, :, j] = cosL[j] ** 2 * cp0 / (beta[j] + mn[j] ** 2 * cp0 / (2 * (1 + beta[j])))
         # lift from the labels must follow the solver's: a misread layout flips or kills it

@@ -68,14 +68,19 @@ def test_dlr_f4_against_panair():
     for k, ref in enumerate(cps):
         err = (cp[k] - ref[::-1])[:, keep]
         rms_station = np.sqrt((err**2).mean(axis=0))
-        # measured: overall 0.14 / 0.23 / 0.40 at alpha -2 / 0 / 2; worst station 0.19 /
-        # 0.25 / 0.47 (strip theory: no stagnation point or shock, no root or tip flow)
-        assert np.sqrt((err**2).mean()) < 0.45, (k, rms_station)
-        assert rms_station.max() < 0.55, (k, rms_station)
+        # measured (benchmarks/bench_panair_cp.py): overall 0.25 / 0.21 / 0.24 at alpha
+        # -2 / 0 / 2, worst station 0.42 (the root).  The floor is the nose: strip theory
+        # places the stagnation point within the first 1/64 chord only roughly (errors ~1 at
+        # 2-3 of 81 points give ~0.2 RMS alone).  The bound leaves ~20 % for package versions;
+        # alpha with the wrong sign gives 0.49 / 0.52, alpha 2 deg off 0.38
+        assert np.sqrt((err**2).mean()) < 0.30, (k, rms_station)
+        assert rms_station.max() < 0.5, (k, rms_station)
     # lift follows the angle of attack as PAN AIR's does
     sec = wing_sections(X)
     j = 13
     cl = [-np.trapezoid(c[:, j], sec["xi"][:, j]) for c in cp]
     ref = [-np.trapezoid(c[::-1][:, j], sec["xi"][:, j]) for c in cps]
     assert np.all(np.diff(cl) > 0)
+    # measured 0.43 / 0.67 / 0.91 against 0.53 / 0.77 / 1.00; without the compressibility
+    # correction the lift falls ~25 % lower and fails this
     assert np.allclose(cl, ref, rtol=0.2, atol=0.05), (cl, ref)
