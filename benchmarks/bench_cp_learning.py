@@ -13,7 +13,10 @@
    nested feature sets (a) coordinates + conditions, (b) + invariants
    ``normal, K, H, k1, k2``, (c) + chart features ``g, Gamma, b``, (d) +
    neighbourhood features; a quarter of the wings held out (no wing in both
-   train and test), repeated over seeds (held-out wings and learner).
+   train and test), repeated over seeds (held-out wings and learner);
+   and two controls: (a+) = (a) + the point's exact place on its section (x/c,
+   upper/lower side, span fraction: what a grid's chart features reveal), (e) =
+   (a+) + invariants + neighbourhood (no chart features).
 
 Prints test MSE per set (mean +- std over seeds) and the change against (a)
 (mean +- std of the per-seed relative change).  The reference figure is the
@@ -89,6 +92,15 @@ def main():
     table = pq.read_table(out).to_pydict()
     table = {k: np.asarray(v) for k, v in table.items()}
     sets = feature_sets(table.keys())
+    # where each point sits on its section, known exactly for these grids: sigma = 1 - 2 i /
+    # (ni - 1), x/c = sigma^2, side = sign(sigma), eta = j / (nj - 1).  A baseline that knows
+    # it separates "the learner needs the chordwise position" from "curvature helps"
+    i, j = table["point"] % ni, table["point"] // ni
+    sig = 1 - 2 * i / (ni - 1)
+    table["xc"], table["side"], table["eta"] = sig**2, np.sign(sig), j / (nj - 1)
+    sets["a+"] = sets["a"] + ["xc", "side", "eta"]
+    sets["e"] = sets["a+"] + [c for c in sets["d"] if c not in sets["c"] or c in sets["b"]
+                              if c not in sets["a"]]
     t0 = time.perf_counter()
     mse = compare(table, sets=sets, seeds=range(a.seeds), max_iter=a.iters)
     t_fit = time.perf_counter() - t0
@@ -98,13 +110,14 @@ def main():
           f" HistGradientBoosting, {a.iters} iterations; {t_fit:.0f} s of fitting\n")
     print(f"{'set':<36} {'columns':>7} {'test MSE':>20} {'change vs (a)':>18}")
     names = {"a": "(a) coords + conditions", "b": "(b) + invariants (normal,K,H,k1,k2)",
-             "c": "(c) + chart (g, Gamma, b)", "d": "(d) + neighbourhood"}
-    for k in "abcd":
+             "c": "(c) + chart (g, Gamma, b)", "d": "(d) + neighbourhood",
+             "a+": "(a+) (a) + x/c, side, eta", "e": "(e) (a+) + invariants + neighb."}
+    for k in ("a", "b", "c", "d", "a+", "e"):
         m = np.array(mse[k])
         rel = 100 * (m / base - 1)
         print(f"{names[k]:<36} {len(sets[k]):>7} {m.mean():>11.5f} +- {m.std():.5f} "
               f"{rel.mean():>+9.1f} +- {rel.std():.1f} %")
-    print("\nper seed:", {k: [round(v, 6) for v in mse[k]] for k in "abcd"})
+    print("\nper seed:", {k: [round(v, 6) for v in mse[k]] for k in mse})
 
 
 if __name__ == "__main__":

@@ -114,7 +114,8 @@ def check_wing_layout(X, where=""):
             )
         if max(np.linalg.norm(S[0] - te), np.linalg.norm(S[-1] - te)) > 0.1 * chord or \
                 S[0, 0] < S[le, 0] + 0.5 * chord * abs(np.cos(np.arctan2(*(te - S[le])[::-1]))):
-            raise MeshError(f"{w}wing grid: station {j} does not start and end at the trailing edge")
+            raise MeshError(
+                f"{w}wing grid: station {j} does not start and end at the trailing edge")
         e = (te - S[le]) / chord
         h = (S - S[le]) @ np.array([-e[1], e[0]])  # height above the chord line
         if h[1:le].mean() >= h[le + 1:-1].mean():

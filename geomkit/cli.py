@@ -204,8 +204,8 @@ def _args_wing(p):
     for name, default in (("span", 3.0), ("c-root", 1.0), ("taper", 0.5), ("sweep", 25.0),
                           ("dihedral", 0.0), ("twist-root", 0.0), ("twist-tip", 0.0),
                           ("te-thickness", 0.0)):
-        p.add_argument(f"--{name}", type=float, default=default,
-                       help=f"(default {default}{'; degrees' if 'twist' in name or name in ('sweep', 'dihedral') else ''})")
+        deg = "; degrees" if "twist" in name or name in ("sweep", "dihedral") else ""
+        p.add_argument(f"--{name}", type=float, default=default, help=f"(default {default}{deg})")
     p.add_argument("--ni", type=int, default=129, help="points around the section (odd)")
     p.add_argument("--nj", type=int, default=33, help="points along the span")
     p.add_argument("--multi", action="store_true", help="Plot3D: lower/upper(/base) blocks")

@@ -10,7 +10,7 @@ import pytest
 
 import geomkit as gk
 from geomkit.errors import MeshError
-from geomkit.learn.dataset import dataset, mesh_edges, wing_table, write_labels
+from geomkit.learn.dataset import dataset, wing_table, write_labels
 from geomkit.mesh.wing import WingParams, sample_family, wing_grid, write_wing
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -6,12 +6,22 @@ import pytest
 import geomkit as gk
 from geomkit.errors import MeshError
 from geomkit.mesh.wing import (
-    WingParams, naca, read_wing_params, sample_family, wing_blocks, wing_curvature, wing_grid,
-    wing_jet, wing_params, wing_triangles, write_wing,
+    WingParams,
+    naca,
+    read_wing_params,
+    sample_family,
+    wing_blocks,
+    wing_curvature,
+    wing_grid,
+    wing_jet,
+    wing_params,
+    wing_triangles,
+    write_wing,
 )
 
 # cambered CST section (C2 nose: first lower weight = -first upper), twisted, swept, dihedral
-CST = WingParams(section="cst", cst_upper=(0.2, 0.22, 0.2, 0.18), cst_lower=(-0.2, -0.1, -0.05, 0.0),
+CST = WingParams(section="cst", cst_upper=(0.2, 0.22, 0.2, 0.18),
+                 cst_lower=(-0.2, -0.1, -0.05, 0.0),
                  sweep_deg=20, dihedral_deg=4, twist_root_deg=2, twist_tip_deg=-3, taper=0.6)
 
 
@@ -25,7 +35,10 @@ def test_jet_matches_finite_differences_for_every_section():
     for p in (CST, WingParams(**naca("2412"), twist_tip_deg=-4, bend=0.05, te_thickness=0.01),
               WingParams(**naca("23012"), dihedral_deg=5)):
         X, Xs, Xt, Xss, Xst, Xtt = wing_jet(p, s, t)
-        d = lambda k, ds, dt: (wing_jet(p, s + ds, t + dt)[k] - wing_jet(p, s - ds, t - dt)[k]) / (2 * h)  # noqa: E731
+
+        def d(k, ds, dt, p=p):
+            return (wing_jet(p, s + ds, t + dt)[k] - wing_jet(p, s - ds, t - dt)[k]) / (2 * h)
+
         for got, want in ((Xs, d(0, h, 0)), (Xt, d(0, 0, h)), (Xss, d(1, h, 0)),
                           (Xst, d(1, 0, h)), (Xtt, d(2, 0, h))):
             assert np.abs(got - want).max() < 1e-8

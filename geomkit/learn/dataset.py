@@ -158,7 +158,8 @@ def _align(values, original_points, surface, where):
     try:
         idx = np.array([first[tuple(r)] for r in P], dtype=np.int64)
     except KeyError:
-        raise MeshError(f"{where}: cannot align labels with the repaired surface's points") from None
+        raise MeshError(
+            f"{where}: cannot align labels with the repaired surface's points") from None
     return values[:, idx]
 
 
@@ -358,7 +359,8 @@ def dataset(inputs, output, *, label="Cp", features=None, conditions=None, solve
     names = features if features is None or isinstance(features, str) else list(features)
     summary = run_batch(
         paths, work_dir, names=names, fmt="rows.npz", repair=repair, workers=workers,
-        scheduler=scheduler, progress=progress, _work=_work, label=label, conditions=None if conditions is None else np.asarray(conditions).tolist(),
+        scheduler=scheduler, progress=progress, _work=_work, label=label,
+        conditions=None if conditions is None else np.asarray(conditions).tolist(),
         solver=solver, neighbours=list(neighbours or ()))
     meta = {"inputs": paths, "label": label, "features": names,
             "neighbours": list(neighbours or ()),

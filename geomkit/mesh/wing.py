@@ -45,8 +45,8 @@ True
 
 import json
 import os
-from math import comb
 from dataclasses import asdict, dataclass, field, fields
+from math import comb
 
 import numpy as np
 from numpy.polynomial import polynomial as P
