@@ -209,10 +209,14 @@ def surface_cp(X, conditions, reynolds=1e7, sweep=False, model_size="xlarge", wh
     reynolds : chord Reynolds number given to NeuralFoil (high = nearly inviscid)
     sweep : simple sweep theory on the section normal to the quarter-chord line
 
-    Returns ``Cp: (len(conditions), ni, nj)`` float64.  Raises
-    :class:`geomkit.MeshError` for a badly laid-out grid and :class:`LabelError`
-    when the extra is missing, a condition is out of range, or the solver's
-    lift has the wrong sign for the wing's incidence (a layout it misread).
+    Returns
+    -------
+    Cp : (len(conditions), ni, nj) float64
+
+    Raises :class:`geomkit.MeshError` for a badly laid-out grid and
+    :class:`LabelError` when the extra is missing, a condition is out of range,
+    or the pressure lift has the opposite sign from the lift distribution
+    (a layout it misread).
     """
     asb, nf = _need()
     sec = wing_sections(X, where)
