@@ -106,3 +106,28 @@ def test_streaming_memory_is_bounded_on_1000_wings(tmp_path):
     # the writer holds one surface at a time: 10x the wings, about the same peak (KiB)
     print("peak RSS (KiB) of the parent:", peak)
     assert peak[1000] < 1.2 * peak[100] + 20_000, peak
+
+
+def test_cli_wing_family_and_dataset(tmp_path, capsys):
+    from geomkit.cli import main
+
+    d = str(tmp_path / "wings")
+    assert main(["wing", "--family", "2", "--seed", "3", "-o", d, "--ni", "17", "--nj", "5"]) == 0
+    assert sorted(os.listdir(d)) == ["wing_0000.json", "wing_0000.xyz", "wing_0001.json",
+                                     "wing_0001.xyz"]
+    # no labels anywhere: a clear error naming the way out
+    assert main(["dataset", os.path.join(d, "*.xyz"), "-o", str(tmp_path / "t.csv"),
+                 "--workers", "1"]) == 2
+    assert "--solver aero" in capsys.readouterr().err
+    for k in range(2):
+        P = gk.mesh.read(os.path.join(d, f"wing_{k:04d}.xyz")).points
+        write_labels(os.path.join(d, f"wing_{k:04d}.xyz"), [P[:, 2]], [(0.5, 1.0)])
+    assert main(["dataset", os.path.join(d, "*.xyz"), "-o", str(tmp_path / "t.csv"),
+                 "--workers", "1", "--features", "K,H", "--neighbours", "K"]) == 0
+    rows = np.loadtxt(tmp_path / "t.csv", delimiter=",", skiprows=1)
+    head = open(tmp_path / "t.csv").readline().strip().split(",")
+    assert len(rows) == 2 * 85 and head[-1] == "Cp"
+    assert np.allclose(rows[:, head.index("Cp")], rows[:, head.index("z")])
+    assert main(["wing", "-o", str(tmp_path / "w.stl"), "--section", "23012", "--ni", "17",
+                 "--nj", "5"]) == 0
+    assert main(["wing", "-o", str(tmp_path / "w.xyz"), "--section", "123"]) == 2
