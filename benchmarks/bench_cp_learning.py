@@ -43,7 +43,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 def make_wings(n, seed, cache, ni, nj):
     from geomkit.aero import surface_cp
-    from geomkit.learn.dataset import read_labels, write_labels
+    from geomkit.learn.tables import read_labels, write_labels
     from geomkit.mesh.wing import sample_family, wing_grid, write_wing
 
     os.makedirs(cache, exist_ok=True)
@@ -74,8 +74,8 @@ def main():
     a = ap.parse_args()
     import pyarrow.parquet as pq
 
-    from geomkit.learn.dataset import dataset
     from geomkit.learn.model import compare, feature_sets
+    from geomkit.learn.tables import dataset
 
     ni, nj = a.grid
     cache = os.path.join(a.cache, f"n{a.wings}_{ni}x{nj}")

@@ -235,7 +235,7 @@ def _cmd_wing(a):
         write_wing(path, p, a.ni, a.nj, multi=a.multi, binary=a.binary)
         if conds:
             from .aero import surface_cp
-            from .learn.dataset import write_labels
+            from .learn.tables import write_labels
 
             cp = surface_cp(wing_grid(p, a.ni, a.nj), conds, where=path)
             write_labels(path, cp.transpose(0, 2, 1).reshape(len(conds), -1), conds)
@@ -260,7 +260,7 @@ def _args_dataset(p):
 
 
 def _cmd_dataset(a):
-    from .learn.dataset import dataset
+    from .learn.tables import dataset
 
     s = dataset(a.inputs, a.output, label=a.label, features=a.features,
                 neighbours=[f for f in a.neighbours.split(",") if f.strip()],

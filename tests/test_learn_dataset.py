@@ -10,7 +10,7 @@ import pytest
 
 import geomkit as gk
 from geomkit.errors import MeshError
-from geomkit.learn.dataset import dataset, wing_table, write_labels
+from geomkit.learn.tables import dataset, wing_table, write_labels
 from geomkit.mesh.wing import WingParams, sample_family, wing_grid, write_wing
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -84,7 +84,7 @@ def test_dataset_streams_parquet_and_edges(tmp_path):
 
 _STREAM = textwrap.dedent("""
     import resource, sys
-    from geomkit.learn.dataset import dataset
+    from geomkit.learn.tables import dataset
     s = dataset(sys.argv[1:-1], sys.argv[-1], workers=2, progress=False, edges=False,
                 features=["K", "H"], neighbours=["K"])
     print(s["rows"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

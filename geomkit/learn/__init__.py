@@ -2,7 +2,7 @@
 
 * :func:`dataset`, :func:`wing_table`, :func:`mesh_edges`, :func:`neighbour_features`,
   :func:`write_labels`, :func:`read_labels` -- one row per surface point and
-  flight condition, streamed from many files (:mod:`geomkit.learn.dataset`);
+  flight condition, streamed from many files (:mod:`geomkit.learn.tables`);
 * :func:`feature_sets`, :func:`fit_predict`, :func:`compare` -- the same learner
   on nested feature sets, split by wing (:mod:`geomkit.learn.model`; needs the
   ``learn`` extra, scikit-learn).
@@ -13,9 +13,9 @@ Labels themselves come from files or from :func:`geomkit.aero.surface_cp`.
 from importlib import import_module
 
 _LAZY = {
-    "dataset": "dataset", "wing_table": "dataset", "mesh_edges": "dataset",
-    "neighbour_features": "dataset", "write_labels": "dataset", "read_labels": "dataset",
-    "DEFAULT_NEIGHBOUR_FEATURES": "dataset",
+    "dataset": "tables", "wing_table": "tables", "mesh_edges": "tables",
+    "neighbour_features": "tables", "write_labels": "tables", "read_labels": "tables",
+    "DEFAULT_NEIGHBOUR_FEATURES": "tables",
     "feature_sets": "model", "fit_predict": "model", "compare": "model",
     "split_by_wing": "model",
 }
