@@ -3,7 +3,7 @@
     python benchmarks/bench_cp_learning.py                 # 200 wings x 3 conditions, 3 seeds
     python benchmarks/bench_cp_learning.py --wings 24 --seeds 2 --grid 25 7   # quick
 
-1. a family of wings (:func:`geomkit.mesh.wing.sample_family`: sweep 0-35 deg,
+1. a family of wings (:func:`geomkit.mesh.wings.sample_family`: sweep 0-35 deg,
    taper 0.3-1, tip twist -5..2 deg, thickness 8-16 %, NACA camber 0-4 % at
    30-50 % chord, span, dihedral), each with its own 3 flight conditions
    (Mach 0.2-0.6, alpha -2..6 deg), labelled with :func:`geomkit.aero.surface_cp`
@@ -44,7 +44,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 def make_wings(n, seed, cache, ni, nj):
     from geomkit.aero import surface_cp
     from geomkit.learn.tables import read_labels, write_labels
-    from geomkit.mesh.wing import sample_family, wing_grid, write_wing
+    from geomkit.mesh.wings import sample_family, wing_grid, write_wing
 
     os.makedirs(cache, exist_ok=True)
     rng = np.random.default_rng(seed + 1000)

@@ -24,7 +24,7 @@ def run(out, n_wings=40, ni=33, nj=9, conditions=((0.3, 0.0), (0.5, 2.0), (0.6, 
     import geomkit as gk
     from geomkit.aero import surface_cp
     from geomkit.learn import dataset, feature_sets, fit_predict, split_by_wing, write_labels
-    from geomkit.mesh.wing import sample_family, wing_grid, write_wing
+    from geomkit.mesh.wings import sample_family, wing_grid, write_wing
 
     os.makedirs(out, exist_ok=True)
     wings = os.path.join(out, "wings")

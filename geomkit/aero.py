@@ -29,7 +29,7 @@ flow (the outermost station takes the nearest strip's lift), shocks, and
 any spanwise flow beyond simple sweep.  Against PAN AIR on the DLR-F4 wing
 (Mach 0.6) see ``docs/tutorial-cp.md``.
 
-Grid layout (the geomkit wing convention, :mod:`geomkit.mesh.wing`): ``X``
+Grid layout (the geomkit wing convention, :mod:`geomkit.mesh.wings`): ``X``
 is ``(ni, nj, 3)``, ``x`` downstream, ``y`` spanwise (root to tip as ``j``
 grows), ``z`` up; ``i`` runs around each section from the trailing edge
 along the **lower** side to the leading edge and back along the upper side,
@@ -68,7 +68,7 @@ def check_wing_layout(X, where=""):
     at the grid's end) -- a wrongly ordered wing would otherwise give a
     silently wrong lift.
 
-    >>> from geomkit.mesh.wing import wing_grid
+    >>> from geomkit.mesh.wings import wing_grid
     >>> X = wing_grid(None, 33, 9)
     >>> check_wing_layout(X)[1].tolist() == [16] * 9
     True

@@ -216,7 +216,7 @@ def _args_wing(p):
 
 
 def _cmd_wing(a):
-    from .mesh.wing import WingParams, naca, sample_family, wing_grid, write_wing
+    from .mesh.wings import WingParams, naca, sample_family, wing_grid, write_wing
 
     if a.family:
         os.makedirs(a.output, exist_ok=True)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from geomkit.errors import MeshError
-from geomkit.mesh.wing import WingParams, naca, wing_grid
+from geomkit.mesh.wings import WingParams, naca, wing_grid
 
 pytest.importorskip("aerosandbox", reason="Cp labels need the aero extra (aerosandbox)")
 pytest.importorskip("neuralfoil", reason="Cp labels need the aero extra (neuralfoil)")

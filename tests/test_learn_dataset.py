@@ -11,7 +11,7 @@ import pytest
 import geomkit as gk
 from geomkit.errors import MeshError
 from geomkit.learn.tables import dataset, wing_table, write_labels
-from geomkit.mesh.wing import WingParams, sample_family, wing_grid, write_wing
+from geomkit.mesh.wings import WingParams, sample_family, wing_grid, write_wing
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -46,7 +46,7 @@ def test_rows_neighbourhoods_and_labels(tmp_path):
 
 
 def test_labels_follow_points_through_repair(tmp_path):
-    V, F = gk.mesh.wing.wing_triangles(WingParams(), 17, 5)
+    V, F = gk.mesh.wings.wing_triangles(WingParams(), 17, 5)
     # duplicate every vertex of the first faces and add an isolated vertex: repair merges
     # and drops them, the labels must follow
     dup = V[F[:10].ravel()]

@@ -5,7 +5,7 @@ import pytest
 
 import geomkit as gk
 from geomkit.errors import MeshError
-from geomkit.mesh.wing import (
+from geomkit.mesh.wings import (
     WingParams,
     naca,
     read_wing_params,

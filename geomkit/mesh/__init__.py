@@ -15,7 +15,9 @@
 * :func:`process_file` -- read, compute, write one file (the batch work unit);
 * :func:`jet_fit`, :func:`one_ring`, :func:`angle_defect`, :func:`adjacency`,
   :func:`vertex_normals` -- array functions on ``(V, F)`` (:mod:`geomkit.mesh.triangle`);
-* :func:`grid_jet` -- finite-difference 2-jets of grids (:mod:`geomkit.mesh.structured`).
+* :func:`grid_jet` -- finite-difference 2-jets of grids (:mod:`geomkit.mesh.structured`);
+* :func:`wing`, :class:`WingParams`, :func:`sample_family` -- exact parametric wing
+  families (:mod:`geomkit.mesh.wings`).
 
 Modules are imported on first use, so ``geomkit info`` does not load numba.
 """
@@ -47,6 +49,9 @@ _LAZY = {
     "grid_jet": "structured",
     "read_plot3d": "plot3d",
     "write_plot3d": "plot3d",
+    "wing": "wings",
+    "WingParams": "wings",
+    "sample_family": "wings",
 }
 
 __all__ = sorted(_LAZY)

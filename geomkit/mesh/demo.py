@@ -1,5 +1,5 @@
 r"""A swept, tapered wing with a NACA-like section, as an exact parametric surface
-(one member of the family in :mod:`geomkit.mesh.wing`).
+(one member of the family in :mod:`geomkit.mesh.wings`).
 
 The section is a symmetric NACA four-digit profile (thickness ratio ``tau``)
 refitted in the form ``y_t = 5 tau sqrt(x) (a0 + a1 x + ... + a4 x^4)`` with the
@@ -30,8 +30,8 @@ True
 
 import numpy as np
 
-from . import wing as _wing
-from .wing import WingParams, wing_params
+from . import wings as _wing
+from .wings import WingParams, wing_params
 
 __all__ = ["WING", "wing_point", "wing_jet", "wing_grid", "wing_triangles"]
 

@@ -54,7 +54,7 @@ from numpy.polynomial import polynomial as P
 from ..errors import MeshError
 
 __all__ = [
-    "WingParams", "naca", "wing_jet", "wing_point", "wing_params", "wing_grid",
+    "wing", "WingParams", "naca", "wing_jet", "wing_point", "wing_params", "wing_grid",
     "wing_blocks", "wing_triangles", "sample_family", "write_wing", "read_wing_params",
     "wing_curvature", "FAMILY_RANGES",
 ]
@@ -291,6 +291,30 @@ def wing_blocks(p=None, ni=129, nj=33, multi=False):
         w = np.array([0.0, 0.5, 1.0])[:, None, None]
         blocks.append(X[-1][None] * (1 - w) + X[0][None] * w)  # upper TE -> lower TE
     return blocks
+
+
+def wing(params=None, ni=129, nj=33, multi=False, **kw):
+    """The wing as a :class:`~geomkit.mesh.StructuredSurface` (``gk.mesh.wing``).
+
+    ``params`` is a :class:`WingParams` (or a dict of its fields); keyword
+    arguments override fields, and ``naca='2412'`` sets a NACA section.  The
+    surface carries its parameters as ``surface.wing_params``.
+
+    >>> import geomkit as gk
+    >>> s = gk.mesh.wing(naca='23012', sweep_deg=30, ni=33, nj=9)
+    >>> s.shapes, s.wing_params.section
+    ([(33, 9)], 'naca5')
+    """
+    from .surface import StructuredSurface
+
+    d = params.to_dict() if isinstance(params, WingParams) else dict(params or {})
+    if "naca" in kw:
+        d.update(naca(kw.pop("naca")))
+    d.update(kw)
+    p = WingParams.from_dict(d)
+    s = StructuredSurface(wing_blocks(p, ni, nj, multi))
+    s.wing_params = p
+    return s
 
 
 def wing_triangles(p=None, ni=129, nj=33):
