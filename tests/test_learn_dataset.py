@@ -78,6 +78,14 @@ def test_dataset_streams_parquet_and_edges(tmp_path):
     assert sorted(set(t["wing"])) == [0, 1, 2]
     e = pq.read_table(tmp_path / "d.edges.parquet").to_pydict()
     assert len(e["a"]) == 3 * (16 * 5 + 17 * 4)
+    assert not any(p.name.startswith(".parts-") for p in tmp_path.iterdir())  # cleaned up
+    # resume: parts are kept and reused by a rerun with the same options
+    s1 = dataset(paths, tmp_path / "r.parquet", workers=1, progress=False, resume=True)
+    parts = sorted(os.listdir(tmp_path / "r.parquet.parts"))
+    mtimes = [os.path.getmtime(tmp_path / "r.parquet.parts" / p) for p in parts]
+    s2 = dataset(paths, tmp_path / "r.parquet", workers=1, progress=False, resume=True)
+    assert s1["rows"] == s2["rows"] == s["rows"] and len(parts) == 3
+    assert mtimes == [os.path.getmtime(tmp_path / "r.parquet.parts" / p) for p in parts]
     with pytest.raises(MeshError, match=".parquet or .csv"):
         dataset(paths, tmp_path / "d.npz")
 

@@ -48,10 +48,12 @@ and ``conditions: (n_conditions, 2)`` of ``(mach, alpha_deg)``; written by
 
 import json
 import os
+import shutil
+import tempfile
 
 import numpy as np
 
-from ..errors import GeomkitError, MeshError
+from ..errors import MeshError
 
 __all__ = ["wing_table", "dataset", "mesh_edges", "neighbour_features", "read_labels",
            "write_labels", "DEFAULT_NEIGHBOUR_FEATURES"]
@@ -245,38 +247,29 @@ def wing_table(path, label="Cp", features=None, conditions=None, solver=None,
 def _work(task):
     """Batch work unit: one input -> ``task['output']`` (npz of its columns and edges);
     returns a record like :func:`geomkit.batch.process_one`'s, never raises."""
-    import time
+    from ..batch import guarded
 
-    from ..batch import _COMPUTE, cleanup_temporaries
+    return guarded(task, _table_one)
+
+
+def _table_one(task):
+    from ..batch import _COMPUTE
     from ..mesh.io import _temp
 
-    rec = {"input": task["input"], "output": task["output"], "status": "failed",
-           "reason": None, "n_points": 0, "seconds": 0.0, "chunked": False}
-    t0 = time.perf_counter()
     o = task["options"]
+    with _COMPUTE:
+        cols, edges = wing_table(task["input"], label=o["label"], features=task["features"],
+                                 conditions=o["conditions"], solver=o["solver"],
+                                 neighbours=tuple(o["neighbours"]), repair=task["repair"])
+    tmp = _temp(task["output"])
     try:
-        cleanup_temporaries(task["output"])
-        with _COMPUTE:
-            cols, edges = wing_table(task["input"], label=o["label"], features=task["features"],
-                                     conditions=o["conditions"], solver=o["solver"],
-                                     neighbours=tuple(o["neighbours"]), repair=task["repair"])
-        tmp = _temp(task["output"])
-        try:
-            with open(tmp, "wb") as f:
-                np.savez(f, _edges=edges, _names=np.array(list(cols)), **cols)
-            os.replace(tmp, task["output"])
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        rec["n_points"] = int(cols["point"].max()) + 1
-        rec["status"] = "ok"
-    except GeomkitError as e:
-        rec["reason"] = str(e)
-    except Exception as e:  # noqa: BLE001 - reported per file, the others go on
-        rec["reason"] = f"{task['input']}: internal error: {type(e).__name__}: {e}"
+        with open(tmp, "wb") as f:
+            np.savez(f, _edges=edges, _names=np.array(list(cols)), **cols)
+        os.replace(tmp, task["output"])
     finally:
-        rec["seconds"] = time.perf_counter() - t0
-    return rec
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return int(cols["point"].max()) + 1, False
 
 
 class _Writer:
@@ -333,20 +326,22 @@ class _Writer:
 
 def dataset(inputs, output, *, label="Cp", features=None, conditions=None, solver=None,
             neighbours=DEFAULT_NEIGHBOUR_FEATURES, edges=True, repair=False, workers=None,
-            scheduler=None, work_dir=None, progress=None):
+            scheduler=None, work_dir=None, resume=False, progress=None):
     """Build one training table from many surface files (module docstring).
 
     ``inputs``: paths, globs, directories or ``@list`` files; ``output``:
     ``.parquet`` or ``.csv``.  Per-surface tables are computed by the batch
-    machinery into ``work_dir`` (default ``<output>.parts/``; kept, so a rerun
-    resumes) and streamed into ``output`` in input order; the edge list goes to
+    machinery into ``work_dir`` and streamed into ``output`` in input order.  By
+    default ``work_dir`` is a temporary folder next to ``output``, removed at the
+    end; with ``resume=True`` it is ``<output>.parts/`` (or the one given) and is
+    kept, so a rerun with the *same* options skips the surfaces already done.
+    The edge list goes to
     ``<output stem>.edges.<ext>``.  Returns a summary dict (``rows``,
     ``surfaces``, ``failed``, ``failures``, ``columns``, ``output``, ``edges``).
     A surface that fails is reported and left out; with every surface failed
     :class:`geomkit.MeshError` is raised.
     """
     from ..batch import expand_inputs
-    from ..batch import features as run_batch
 
     output = os.fspath(output)
     fmt = os.path.splitext(output)[1].lower().lstrip(".")
@@ -355,7 +350,23 @@ def dataset(inputs, output, *, label="Cp", features=None, conditions=None, solve
     paths = expand_inputs(inputs)
     if not paths:
         raise MeshError("no input files")
+    tmp_dir = None
+    if work_dir is None and not resume:
+        tmp_dir = work_dir = tempfile.mkdtemp(dir=os.path.dirname(os.path.abspath(output)),
+                                              prefix=".parts-")
     work_dir = work_dir or output + ".parts"
+    try:
+        return _dataset(paths, output, fmt, work_dir, label, features, conditions, solver,
+                        neighbours, edges, repair, workers, scheduler, progress)
+    finally:
+        if tmp_dir:
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def _dataset(paths, output, fmt, work_dir, label, features, conditions, solver, neighbours,
+             edges, repair, workers, scheduler, progress):
+    from ..batch import features as run_batch
+
     names = features if features is None or isinstance(features, str) else list(features)
     summary = run_batch(
         paths, work_dir, names=names, fmt="rows.npz", repair=repair, workers=workers,
