@@ -255,6 +255,8 @@ def _args_dataset(p):
     p.add_argument("--solver", choices=("aero",), help="compute labels (the aero extra)")
     p.add_argument("--repair", action="store_true", help="repair triangle meshes first")
     p.add_argument("--no-edges", action="store_true", help="do not write the edge list")
+    p.add_argument("--resume", action="store_true",
+                   help="keep per-surface parts in OUTPUT.parts/ and reuse them on a rerun")
     p.add_argument("--workers", type=int, default=None, help="local processes")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address")
 
@@ -266,7 +268,7 @@ def _cmd_dataset(a):
                 neighbours=[f for f in a.neighbours.split(",") if f.strip()],
                 conditions=_conditions(a.conditions) if a.conditions else None,
                 solver=a.solver, repair=a.repair, edges=not a.no_edges, workers=a.workers,
-                scheduler=a.scheduler)
+                scheduler=a.scheduler, resume=a.resume)
     print(f"{s['output']}: {s['rows']} rows x {len(s['columns'])} columns from "
           f"{s['surfaces']} surface(s); edges -> {s['edges']}")
     for f in s["failures"]:
