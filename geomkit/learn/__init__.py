@@ -10,26 +10,20 @@
 Labels themselves come from files or from :func:`geomkit.aero.surface_cp`.
 """
 
-from importlib import import_module
+from .model import compare, feature_sets, fit_predict, split_by_wing
+from .tables import (
+    DEFAULT_NEIGHBOUR_FEATURES,
+    dataset,
+    mesh_edges,
+    neighbour_features,
+    read_labels,
+    wing_table,
+    write_labels,
+)
 
-_LAZY = {
-    "dataset": "tables", "wing_table": "tables", "mesh_edges": "tables",
-    "neighbour_features": "tables", "write_labels": "tables", "read_labels": "tables",
-    "DEFAULT_NEIGHBOUR_FEATURES": "tables",
-    "feature_sets": "model", "fit_predict": "model", "compare": "model",
-    "split_by_wing": "model",
-}
-
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(import_module(f"geomkit.learn.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'geomkit.learn' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+# both modules import only numpy at load time; scikit-learn and pyarrow on first use
+__all__ = [
+    "DEFAULT_NEIGHBOUR_FEATURES", "compare", "dataset", "feature_sets", "fit_predict",
+    "mesh_edges", "neighbour_features", "read_labels", "split_by_wing", "wing_table",
+    "write_labels",
+]
