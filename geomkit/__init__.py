@@ -80,7 +80,8 @@ _LAZY = {
     "Kernel": "geomkit.codegen",
 }
 
-_SUBMODULES = {"symbolic", "codegen", "mesh", "batch", "defects", "plot", "cli", "errors"}
+_SUBMODULES = {"symbolic", "codegen", "mesh", "batch", "defects", "plot", "cli", "errors",
+               "learn", "aero"}
 
 __all__ = sorted(set(_LAZY) | _SUBMODULES | {"GeomkitError"})
 

@@ -6,6 +6,8 @@
     geomkit info wing.xyz                          # format, counts, bounds, problems
     geomkit features wing.xyz -o wing.vts          # all default features
     geomkit features a.stl b.obj -o out/ --format csv --features K,H,normal --repair
+    geomkit wing --family 200 --seed 0 -o wings/ --labels 0.6:0,0.6:2   # wings + Cp
+    geomkit dataset 'wings/*.xyz' --label Cp -o data.parquet          # training table
 
 Exit status: 0 success; 2 a user mistake -- bad input, an unknown feature or
 format, a missing file or output folder (the message names the file and the
@@ -219,10 +221,108 @@ def _cmd_demo_wing(a):
     return 0
 
 
+def _conditions(text):
+    """``'0.6:2,0.6:-2'`` -> [(0.6, 2.0), (0.6, -2.0)] (Mach:alpha in degrees)."""
+    from .errors import MeshError
+
+    try:
+        return [tuple(float(v) for v in c.split(":")) for c in text.split(",") if c.strip()]
+    except ValueError:
+        raise MeshError(f"conditions {text!r}: use MACH:ALPHA[,MACH:ALPHA...]") from None
+
+
+def _args_wing(p):
+    p.add_argument("-o", "--output", required=True,
+                   help="wing file (.xyz Plot3D, .stl .obj .ply .vtu ...) or, with --family, "
+                        "a directory")
+    p.add_argument("--family", type=int, metavar="N", help="N wings sampled from the family")
+    p.add_argument("--seed", type=int, default=0, help="sampler seed (with --family)")
+    p.add_argument("--format", default="xyz", help="file extension for --family (default xyz)")
+    p.add_argument("--section", default="0012",
+                   help="NACA 4- or 5-digit designation (2412, 23012) or 'cst'")
+    p.add_argument("--cst", nargs=2, metavar=("UPPER", "LOWER"),
+                   help="CST weights, comma-separated, for --section cst")
+    for name, default in (("span", 3.0), ("c-root", 1.0), ("taper", 0.5), ("sweep", 25.0),
+                          ("dihedral", 0.0), ("twist-root", 0.0), ("twist-tip", 0.0),
+                          ("te-thickness", 0.0)):
+        deg = "; degrees" if "twist" in name or name in ("sweep", "dihedral") else ""
+        p.add_argument(f"--{name}", type=float, default=default, help=f"(default {default}{deg})")
+    p.add_argument("--ni", type=int, default=129, help="points around the section (odd)")
+    p.add_argument("--nj", type=int, default=33, help="points along the span")
+    p.add_argument("--multi", action="store_true", help="Plot3D: lower/upper(/base) blocks")
+    p.add_argument("--binary", action="store_true", help="Plot3D: Fortran unformatted")
+    p.add_argument("--labels", metavar="M:A,...",
+                   help="also write Cp labels (<stem>.labels.npz) for these Mach:alpha "
+                        "conditions (needs the aero extra)")
+
+
+def _cmd_wing(a):
+    from .mesh.wings import WingParams, naca, sample_family, wing_grid, write_wing
+
+    if a.family:
+        os.makedirs(a.output, exist_ok=True)
+        todo = [(os.path.join(a.output, f"wing_{k:04d}.{a.format.lstrip('.')}"), p)
+                for k, p in enumerate(sample_family(a.family, a.seed))]
+    else:
+        sec = ({"section": "cst", "cst_upper": [float(v) for v in a.cst[0].split(",")],
+                "cst_lower": [float(v) for v in a.cst[1].split(",")]} if a.section == "cst"
+               else naca(a.section))
+        p = WingParams(span=a.span, c_root=a.c_root, taper=a.taper, sweep_deg=a.sweep,
+                       dihedral_deg=a.dihedral, twist_root_deg=a.twist_root,
+                       twist_tip_deg=a.twist_tip, te_thickness=a.te_thickness, **sec)
+        todo = [(a.output, p)]
+    conds = _conditions(a.labels) if a.labels else None
+    for path, p in todo:
+        write_wing(path, p, a.ni, a.nj, multi=a.multi, binary=a.binary)
+        if conds:
+            from .aero import surface_cp
+            from .learn.tables import write_labels
+
+            cp = surface_cp(wing_grid(p, a.ni, a.nj), conds, where=path)
+            write_labels(path, cp.transpose(0, 2, 1).reshape(len(conds), -1), conds)
+    print(f"{len(todo)} wing(s) {a.ni} x {a.nj} -> {a.output} (parameters in <stem>.json"
+          f"{', Cp in <stem>.labels.npz' if conds else ''})")
+    return 0
+
+
+def _args_dataset(p):
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="surface files, globs, dirs")
+    p.add_argument("-o", "--output", required=True, help="table to write (.parquet or .csv)")
+    p.add_argument("--label", default="Cp", help="label name (point data or sidecar)")
+    p.add_argument("--features", default=None, help="comma-separated feature names")
+    p.add_argument("--neighbours", default="K,H,k1,k2",
+                   help="scalar features aggregated over mesh neighbours ('' for none)")
+    p.add_argument("--conditions", help="Mach:alpha[,...] for --solver or point-data labels")
+    p.add_argument("--solver", choices=("aero",), help="compute labels (the aero extra)")
+    p.add_argument("--repair", action="store_true", help="repair triangle meshes first")
+    p.add_argument("--no-edges", action="store_true", help="do not write the edge list")
+    p.add_argument("--resume", action="store_true",
+                   help="keep per-surface parts in OUTPUT.parts/ and reuse them on a rerun")
+    p.add_argument("--workers", type=int, default=None, help="local processes")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address")
+
+
+def _cmd_dataset(a):
+    from .learn.tables import dataset
+
+    s = dataset(a.inputs, a.output, label=a.label, features=a.features,
+                neighbours=[f for f in a.neighbours.split(",") if f.strip()],
+                conditions=_conditions(a.conditions) if a.conditions else None,
+                solver=a.solver, repair=a.repair, edges=not a.no_edges, workers=a.workers,
+                scheduler=a.scheduler, resume=a.resume)
+    print(f"{s['output']}: {s['rows']} rows x {len(s['columns'])} columns from "
+          f"{s['surfaces']} surface(s); edges -> {s['edges']}")
+    for f in s["failures"]:
+        print(f"  failed: {f['reason']}", file=sys.stderr)
+    return 2 if s["failed"] else 0
+
+
 _COMMANDS = {
     "features": (_args_features, _cmd_features, "compute per-point geometric features"),
     "info": (_args_info, _cmd_info, "describe surface files and the problems found"),
     "demo-wing": (_args_demo_wing, _cmd_demo_wing, "write a demo wing as a Plot3D grid"),
+    "wing": (_args_wing, _cmd_wing, "write a parametric wing or a sampled family of wings"),
+    "dataset": (_args_dataset, _cmd_dataset, "one training table (rows = points) from many files"),
 }
 
 

@@ -167,6 +167,14 @@ def process_one(task):
     ``'skipped'`` (complete output present) or ``'failed'`` (``reason``), and
     ``input``, ``output``, ``n_points``, ``seconds``, ``chunked``.
     """
+    return guarded(task, _features_one)
+
+
+def guarded(task, compute):
+    """Run ``compute(task) -> (n_points, chunked)`` for one input and return the
+    record of :func:`process_one` (skipping a complete output unless
+    ``task['overwrite']``); never raises for a bad input.  Other work units
+    (e.g. :mod:`geomkit.learn.tables`) reuse it."""
     inp, out = task["input"], task["output"]
     rec = {"input": inp, "output": out, "status": "failed", "reason": None, "n_points": 0,
            "seconds": 0.0, "chunked": False}
@@ -176,27 +184,8 @@ def process_one(task):
             rec["status"] = "skipped"
             return rec
         cleanup_temporaries(out)
-        fmt = task.get("fmt") or "npz"
-        limit = task.get("chunk_points", DEFAULT_CHUNK_POINTS)
-        layout = None
-        if limit and fmt == "npz":
-            from .chunked import plot3d_layout
-
-            layout = plot3d_layout(inp)
-        with _COMPUTE:
-            if layout is not None and layout.n_points > limit:
-                from .chunked import chunked_features
-
-                r = chunked_features(inp, out, names=task.get("features"),
-                                     chunk_points=limit, layout=layout)
-                rec["chunked"] = True
-            else:
-                from ..mesh.extract import process_file
-
-                r = process_file(inp, out, features=task.get("features"), fmt=fmt,
-                                 repair=bool(task.get("repair")),
-                                 method=task.get("method", "jet"), **task.get("options", {}))
-        rec["n_points"] = int(r["n_points"])
+        n, rec["chunked"] = compute(task)
+        rec["n_points"] = int(n)
         rec["status"] = "ok"
     except GeomkitError as e:
         rec["reason"] = str(e)
@@ -207,6 +196,30 @@ def process_one(task):
     finally:
         rec["seconds"] = time.perf_counter() - t0
     return rec
+
+
+def _features_one(task):
+    inp, out = task["input"], task["output"]
+    fmt = task.get("fmt") or "npz"
+    limit = task.get("chunk_points", DEFAULT_CHUNK_POINTS)
+    layout = None
+    if limit and fmt == "npz":
+        from .chunked import plot3d_layout
+
+        layout = plot3d_layout(inp)
+    with _COMPUTE:
+        if layout is not None and layout.n_points > limit:
+            from .chunked import chunked_features
+
+            r = chunked_features(inp, out, names=task.get("features"),
+                                 chunk_points=limit, layout=layout)
+            return r["n_points"], True
+        from ..mesh.extract import process_file
+
+        r = process_file(inp, out, features=task.get("features"), fmt=fmt,
+                         repair=bool(task.get("repair")),
+                         method=task.get("method", "jet"), **task.get("options", {}))
+        return r["n_points"], False
 
 
 # -- progress ------------------------------------------------------------------------

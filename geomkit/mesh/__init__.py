@@ -20,6 +20,8 @@
   grids (:mod:`geomkit.mesh.connectivity`; ``surface.connectivity``), used by
   :func:`features` to difference across seams (:mod:`geomkit.mesh.seams`);
 * :func:`labels` -- the point data and input point numbers written with the features.
+* :func:`wing`, :class:`WingParams`, :func:`sample_family` -- exact parametric wing
+  families (:mod:`geomkit.mesh.wings`).
 
 Modules are imported on first use, so ``geomkit info`` does not load numba.
 """
@@ -53,6 +55,9 @@ _LAZY = {
     "write_plot3d": "plot3d",
     "block_connectivity": "connectivity",
     "labels": "io",
+    "wing": "wings",
+    "WingParams": "wings",
+    "sample_family": "wings",
 }
 
 __all__ = sorted(_LAZY)

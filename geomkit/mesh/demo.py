@@ -1,4 +1,5 @@
-r"""A swept, tapered wing with a NACA-like section, as an exact parametric surface.
+r"""A swept, tapered wing with a NACA-like section, as an exact parametric surface
+(one member of the family in :mod:`geomkit.mesh.wings`).
 
 The section is a symmetric NACA four-digit profile (thickness ratio ``tau``)
 refitted in the form ``y_t = 5 tau sqrt(x) (a0 + a1 x + ... + a4 x^4)`` with the
@@ -29,24 +30,19 @@ True
 
 import numpy as np
 
-__all__ = ["WING", "wing_point", "wing_jet", "wing_grid", "wing_triangles"]
+from . import wings as _wing
+from .wings import WingParams, wing_params
 
-_A = (0.2969, -0.4901, 0.4621, -0.4158, 0.1469)
+__all__ = ["WING", "wing_point", "wing_jet", "wing_grid", "wing_triangles"]
 
 #: default wing parameters
 WING = dict(tau=0.12, c_root=1.0, taper=0.5, span=3.0, sweep_deg=25.0, dihedral=0.05)
 
 
-def _section(s, tau):
-    s2 = s * s
-    p = _A[0] + s2 * (_A[1] + s2 * (_A[2] + s2 * (_A[3] + s2 * _A[4])))
-    dp = 2 * s * (_A[1] + s2 * (2 * _A[2] + s2 * (3 * _A[3] + s2 * 4 * _A[4])))
-    d2p = 2 * (_A[1] + s2 * (6 * _A[2] + s2 * (15 * _A[3] + s2 * 28 * _A[4])))
-    k = -5.0 * tau
-    z = k * s * p
-    dz = k * (p + s * dp)
-    d2z = k * (2 * dp + s * d2p)
-    return s2, 2 * s, 2 * np.ones_like(s), z, dz, d2z
+def _params(params):
+    p = {**WING, **params}
+    return WingParams(thickness=p["tau"], c_root=p["c_root"], taper=p["taper"], span=p["span"],
+                      sweep_deg=p["sweep_deg"], bend=p["dihedral"])
 
 
 def wing_point(sigma, t, **params):
@@ -57,28 +53,7 @@ def wing_point(sigma, t, **params):
 def wing_jet(sigma, t, **params):
     """Exact ``X, X_s, X_t, X_ss, X_st, X_tt`` (each ``shape + (3,)``) in the
     ``(sigma, t)`` chart."""
-    p = {**WING, **params}
-    s, t = np.broadcast_arrays(np.asarray(sigma, float), np.asarray(t, float))
-    x, dx, d2x, z, dz, d2z = _section(s, p["tau"])
-    b = p["span"]
-    c = p["c_root"] * (1 - (1 - p["taper"]) * t)
-    dc = -p["c_root"] * (1 - p["taper"])
-    tan = np.tan(np.radians(p["sweep_deg"]))
-    zero = np.zeros_like(s)
-    X = np.stack([t * b * tan + c * x, b * t, c * z + b * p["dihedral"] * t**2], -1)
-    Xs = np.stack([c * dx, zero, c * dz], -1)
-    Xt = np.stack([b * tan + dc * x, b + zero, dc * z + 2 * b * p["dihedral"] * t], -1)
-    Xss = np.stack([c * d2x, zero, c * d2z], -1)
-    Xst = np.stack([dc * dx, zero, dc * dz], -1)
-    Xtt = np.stack([zero, zero, 2 * b * p["dihedral"] + zero], -1)
-    return X, Xs, Xt, Xss, Xst, Xtt
-
-
-def wing_params(ni, nj):
-    """The ``(sigma, t)`` of grid point ``(i, j)``: two (ni, nj) arrays."""
-    s = 1.0 - 2.0 * np.arange(ni) / (ni - 1)
-    t = np.arange(nj) / (nj - 1)
-    return np.meshgrid(s, t, indexing="ij")
+    return _wing.wing_jet(_params(params), sigma, t)
 
 
 def wing_grid(ni=129, nj=33, **params):
