@@ -116,21 +116,15 @@ def write_labels(path, labels, conditions, name="Cp"):
     """Write ``<stem>.labels.npz`` for the surface file ``path``: ``labels``
     ``(n_conditions, n_points)`` aligned with the file's points, ``conditions``
     ``(n_conditions, 2)`` of ``(mach, alpha_deg)``; atomically.  Returns its path."""
-    from ..mesh.io import _temp
+    from .._io import atomic_write
 
     out = _sidecar(path)
     labels = np.atleast_2d(np.asarray(labels, np.float64))
     conditions = np.atleast_2d(np.asarray(conditions, np.float64))
     if len(labels) != len(conditions):
         raise MeshError(f"{len(labels)} label rows for {len(conditions)} conditions")
-    tmp = _temp(out)
-    try:
-        with open(tmp, "wb") as f:
-            np.savez(f, **{name: labels}, conditions=conditions)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_write(out, "wb") as f:
+        np.savez(f, **{name: labels}, conditions=conditions)
     return out
 
 
@@ -253,22 +247,16 @@ def _work(task):
 
 
 def _table_one(task):
+    from .._io import atomic_write
     from ..batch import _COMPUTE
-    from ..mesh.io import _temp
 
     o = task["options"]
     with _COMPUTE:
         cols, edges = wing_table(task["input"], label=o["label"], features=task["features"],
                                  conditions=o["conditions"], solver=o["solver"],
                                  neighbours=tuple(o["neighbours"]), repair=task["repair"])
-    tmp = _temp(task["output"])
-    try:
-        with open(tmp, "wb") as f:
-            np.savez(f, _edges=edges, _names=np.array(list(cols)), **cols)
-        os.replace(tmp, task["output"])
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_write(task["output"], "wb") as f:
+        np.savez(f, _edges=edges, _names=np.array(list(cols)), **cols)
     return int(cols["point"].max()) + 1, False
 
 
@@ -276,10 +264,9 @@ class _Writer:
     """Streams tables into one parquet (row group per call) or csv file."""
 
     def __init__(self, path, fmt, meta):
-        from ..mesh.io import _temp
+        from .._io import atomic_path
 
         self.path, self.fmt, self.meta = path, fmt, meta
-        self.tmp = _temp(path)
         self.w = None
         self.names = None
         if fmt == "parquet":
@@ -290,7 +277,10 @@ class _Writer:
                 raise MeshError("writing .parquet needs pyarrow: pip install pyarrow (or "
                                 "geomkit[parquet]); or write .csv") from None
             self.pa, self.pq = pa, pq
-        else:
+        # entered here, left in close(): success renames, failure removes the temporary
+        self._atomic = atomic_path(path)
+        self.tmp = self._atomic.__enter__()
+        if fmt != "parquet":
             self.f = open(self.tmp, "w", encoding="utf-8")
 
     def write(self, cols):
@@ -318,10 +308,11 @@ class _Writer:
                 self.w.close()
         else:
             self.f.close()
-        if ok and os.path.exists(self.tmp):
-            os.replace(self.tmp, self.path)
-        elif os.path.exists(self.tmp):
-            os.unlink(self.tmp)
+        if ok:
+            self._atomic.__exit__(None, None, None)
+        else:
+            err = MeshError(f"{self.path}: not written")
+            self._atomic.__exit__(MeshError, err, None)
 
 
 def dataset(inputs, output, *, label="Cp", features=None, conditions=None, solver=None,

@@ -373,18 +373,14 @@ def write_wing(path, p=None, ni=129, nj=33, multi=False, binary=False):
 
         write_plot3d(path, wing_blocks(p, ni, nj, multi), binary=binary, multi=multi or None)
     elif ext in _TRI_EXT:
-        from .io import _meshio, _temp
+        from .._io import atomic_path
+        from .io import _meshio
 
         V, F = wing_triangles(p, ni, nj)
-        tmp = _temp(path)
-        try:
+        with atomic_path(path) as tmp:
             _meshio().write(tmp, _meshio().Mesh(V, [("triangle", F)]), file_format={
                 ".stl": "stl", ".obj": "obj", ".ply": "ply", ".off": "off", ".vtu": "vtu",
                 ".vtk": "vtk"}[ext])
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
     else:
         raise MeshError(f"{path}: unknown wing format {ext!r}; use .xyz (Plot3D) or one of "
                         f"{', '.join(_TRI_EXT)}")
