@@ -7,25 +7,24 @@ points.  The kernels are generated from the symbolic definitions
 derivatives and integrates the densities.
 
 Fields and conventions (Cartesian sampling coordinates :math:`x^\mu`, frame
-index :math:`a`; arrays end in ``(3, 3)`` with the *first* index :math:`a` or
-:math:`\mu` as written):
+index :math:`a`; tensors per point are ``(3, 3)`` arrays, or 9 components
+row-major, or ``(2, 2)`` for plane fields):
 
-==================  =====================================================  ===========
-``kind``            meaning                                                per point
-==================  =====================================================  ===========
-``'coframe'``       the Eulerian lattice coframe :math:`e^a=E^a{}_\mu dx^\mu`  ``E[a, mu]``
-``'beta'``          elastic distortion, :math:`E^a{}_\mu=\delta^a_\mu+\beta^a{}_\mu`  ``beta[a, mu]``
-``'frame'``         the inverse, :math:`e_a=E_a{}^\mu\partial_\mu`              ``F[a, mu]``
-``'displacement'``  :math:`u^a`, :math:`e^a=d(x^a+u^a)`, so :math:`\beta=\nabla u`  ``u[a]``
-``'metric'``        :math:`g_{\mu\nu}` (symmetric positive definite)              ``g[mu, nu]``
-==================  =====================================================  ===========
+* ``'coframe'``: the Eulerian lattice coframe :math:`e^a=E^a{}_\mu dx^\mu`,
+  ``E[..., a, mu]``;
+* ``'beta'``: elastic distortion, :math:`E^a{}_\mu=\delta^a_\mu+\beta^a{}_\mu`,
+  ``beta[..., a, mu]``;
+* ``'frame'``: the inverse, :math:`e_a=E_a{}^\mu\partial_\mu`, ``F[..., a, mu]``;
+* ``'displacement'``: :math:`u^a` with :math:`e^a=d(x^a+u^a)`, so
+  :math:`\beta=\nabla u`, ``u[..., a]``;
+* ``'metric'``: :math:`g_{\mu\nu}` (symmetric positive definite), ``g[..., mu, nu]``.
 
 So a compatible (defect-free) field is :math:`\beta=\nabla u`, i.e.
 :math:`e^a=dX^a` for the map :math:`X=x+u` to the reference lattice, and the
 Burgers vector of a loop is :math:`b^a=\oint e^a=\oint\beta^a{}_\mu dx^\mu`.  For
 the Lagrangian description, resample onto the Eulerian points first; a
-deformation gradient :math:`F=\partial x/\partial X` sampled at Eulerian points is
-``kind='frame'``.
+deformation gradient :math:`F^\mu{}_a=\partial x^\mu/\partial X^a` sampled there is
+the frame, ``kind='frame'`` with the array ``F.swapaxes(-1, -2)``.
 
 Densities (``densities(...)`` keys; components in the sampling chart):
 
@@ -195,17 +194,22 @@ def _check_finite(arr, kind, label, where):
     p = first_nonfinite(arr)
     if p >= 0:
         per = int(np.prod(arr.shape[arr.ndim - (1 if kind == "displacement" else 2):]))
-        raise MeshError(f"{where}{kind} is {arr.reshape(-1)[p]} at {label(p // per)}")
+        v = arr.reshape(-1)[p]
+        raise MeshError(f"{where}{kind} is {'NaN' if np.isnan(v) else v} at {label(p // per)}")
 
 
-def _singular(det, kind, label, where, what="det E"):
-    d = det.reshape(-1)
-    bad = ~(np.abs(d) > SINGULAR) if kind != "metric" else ~(d > SINGULAR)
-    if bad.any():
-        p = int(np.argmax(bad))
-        extra = "" if kind != "metric" else " (a metric must be positive definite)"
-        raise MeshError(f"{where}{kind} is singular at {label(p)}: {what} = {d[p]:.3g}{extra}; "
-                        f"{int(bad.sum())} such points")
+def _singular(O, q, kind, label, where, what="det E"):
+    """Error at the first point where the determinant ``O[..., q]`` is (near) zero,
+    or not positive for a metric."""
+    from .grid import below
+
+    metric = kind == "metric"
+    p, count = below(O, q, SINGULAR, signed=metric)
+    if p >= 0:
+        extra = " (a metric must be positive definite)" if metric else ""
+        v = O.reshape(-1, O.shape[-1])[p, q]
+        raise MeshError(f"{where}{kind} is singular at {label(p)}: {what} = {v:.3g}{extra}; "
+                        f"{count} such points")
 
 
 def coframe_of(field, kind, grid=None, points=None, where=""):
@@ -232,7 +236,7 @@ def coframe_of(field, kind, grid=None, points=None, where=""):
         return D
     if kind == "frame":
         det = np.linalg.det(arr)
-        _singular(det, kind, label, where, "det F")
+        _singular(det[..., None], 0, kind, label, where, "det F")
         return np.swapaxes(np.linalg.inv(arr), -1, -2)
     raise MeshError(f"{where}unknown field kind {kind!r}; choose one of {KINDS}")
 
@@ -247,19 +251,19 @@ def _names(names, route):
     return names
 
 
-def _split(O, k, base, shape):
-    """Named views of the output block ``O[..., q]`` of kernel ``k``."""
+def _split(O, k, shape):
+    """Named views (no copies) of the output block ``O[..., q]`` of kernel ``k``."""
     lead = O.shape[:-1]
-    out = {}
     pos = {n: q for q, n in enumerate(k.outputs)}
+    out = {}
     for name, sh in shape.items():
         if sh == ():
-            cols = [pos[name]]
-        elif len(sh) == 1:
-            cols = [pos[f"{name}_{m}"] for m in range(3)]
-        else:
-            cols = [pos[f"{name}_{a}{m}"] for a in range(3) for m in range(3)]
-        out[base.get(name, name)] = O[..., cols].reshape(lead + sh)
+            out[name] = O[..., pos[name]]
+            continue
+        first = pos[f"{name}_{'0' * len(sh)}"]  # components are consecutive, row-major
+        size = int(np.prod(sh))
+        assert k.outputs[first + size - 1] == f"{name}_{''.join(str(d - 1) for d in sh)}"
+        out[name] = O[..., first:first + size].reshape(lead + sh)
     return out
 
 
@@ -312,8 +316,8 @@ def densities(field, grid, kind="beta", names=None, where=""):
                             f"{label(int(np.argmax(bad)))}")
         k = K.kernel("metric")
         O = apply(k, K.input_layout(k, "metric"), g.reshape(grid.shape + (9,)), grid.tables())
-        _singular(O[..., k.outputs.index("det")], kind, label, where, "det g")
-        res = _split(O, k, {}, {n: DENSITIES["metric"][n] for n in
+        _singular(O, k.outputs.index("det"), kind, label, where, "det g")
+        res = _split(O, k, {n: DENSITIES["metric"][n] for n in
                                 ("weyl", "Lambda", "Lambda_W", "det")})
         return {n: res[n] for n in names}
     shift = None
@@ -328,8 +332,8 @@ def densities(field, grid, kind="beta", names=None, where=""):
     F = E.reshape(grid.shape + (9,))
     # always: det E finds singular points (the cost of one fused pass)
     O = apply(k, K.input_layout(k, "coframe"), F, tables, shift)
-    _singular(O[..., k.outputs.index("det")], kind, label, where)
-    out = _split(O, k, {}, {"nye": (3, 3), "trace": (3,), "axial": (), "det": ()})
+    _singular(O, k.outputs.index("det"), kind, label, where)
+    out = _split(O, k, {"nye": (3, 3), "trace": (3,), "axial": (), "det": ()})
     if {"rotation", "frank"} & set(names):
         kl = K.kernel("levi_civita")
         kap = _rotation_from(apply(kl, K.input_layout(kl, "levi_civita"), F, tables, shift), kl)
@@ -338,7 +342,7 @@ def densities(field, grid, kind="beta", names=None, where=""):
         if "frank" in names:
             kc = K.kernel("curvature")
             Oc = apply(kc, K.input_layout(kc, "curvature"), _as_W(kap), tables)
-            out["frank"] = _split(Oc, kc, {}, {"frank": (3, 3)})["frank"]
+            out["frank"] = _split(Oc, kc, {"frank": (3, 3)})["frank"]
     return {n: out[n] for n in names}
 
 
@@ -412,9 +416,10 @@ def cloud_densities(field, points, kind="beta", names=None, where=""):
     k = K.kernel(kname)
     r = k(**_inputs(k, kname, F, D))
     O = np.stack([r[o] for o in k.outputs], axis=-1)
-    _singular(r["det"], kind, label, where, "det g" if kname == "metric" else "det E")
+    _singular(O, k.outputs.index("det"), kind, label, where,
+              "det g" if kname == "metric" else "det E")
     shapes = {n: DENSITIES[route][n] for n in DENSITIES[route] if n not in ("rotation", "frank")}
-    out = _split(O, k, {}, shapes)
+    out = _split(O, k, shapes)
     if "rotation" in names:
         kl = K.kernel("levi_civita")
         rl = kl(**_inputs(kl, "levi_civita", F, D))

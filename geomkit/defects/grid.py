@@ -28,7 +28,7 @@ from ..mesh.grid import fd_weights, stencils
 
 __all__ = ["axis_stencil", "gradient", "generated_driver", "quad_weights", "first_nonfinite"]
 
-DRIVER_VERSION = "2"
+DRIVER_VERSION = "5"
 
 
 def axis_stencil(x, periodic=False):
@@ -104,6 +104,26 @@ def gradient(F, tables):
 
 
 @nb.njit(cache=True)
+def _below(O, q, tol, signed):
+    flat = O.reshape((-1, O.shape[-1]))
+    first, count = -1, 0
+    for p in range(flat.shape[0]):
+        v = flat[p, q]
+        if not ((v if signed else abs(v)) > tol):
+            count += 1
+            if first < 0:
+                first = p
+    return first, count
+
+
+def below(O, q, tol, signed=False):
+    """``(first flat index, count)`` of points where ``O[..., q]`` (``|O[..., q]|``
+    unless ``signed``) is not above ``tol`` (NaN included); ``(-1, 0)`` if none."""
+    first, count = _below(np.ascontiguousarray(O), int(q), float(tol), bool(signed))
+    return int(first), int(count)
+
+
+@nb.njit(cache=True)
 def _first_nonfinite(a):
     for i in range(a.size):
         if not np.isfinite(a[i]):
@@ -149,46 +169,40 @@ def quad_weights(x):
 
 # -- fused drivers ------------------------------------------------------------------
 def _driver_source(k, layout, ncomp):
-    ins = []
-    pre = []
-    for q, (c, d) in enumerate(layout):
-        ins.append(f"V[{c}]" if d < 0 else f"D{'XYZ'[d]}[{c}]")
+    # only the values and derivatives the formula reads (the Nye tensor needs no
+    # diagonal derivative d_mu E^a_mu): one unrolled stencil sum per input
+    body = []
+    names = []
+    tab = {0: ("wx", "ix", "nx_", "i", "F[ix[i, m], j, k, {c}]"),
+           1: ("wy", "iy", "ny_", "j", "F[i, iy[j, m], k, {c}]"),
+           2: ("wz", "iz", "nz_", "k", "F[i, j, iz[k, m], {c}]")}
+    for c, d in layout:
+        if d < 0:
+            names.append(f"v{c}")
+            body.append(f"v{c} = F[i, j, k, {c}] + shift[{c}]")
+            continue
+        w, _, nw, at, load = tab[d]
+        v = f"d{c}{'xyz'[d]}"
+        names.append(v)
+        body += [f"{v} = 0.0", f"for m in range({nw}[{at}]):",
+                 f"    {v} += {w}[{at}, m] * {load.format(c=c)}"]
     nout = len(k.outputs)
     lines = [
         "",
         "",
         "# -- grid driver (geomkit.defects.grid) -------------------------------------",
         "import numba as _nb",
-        "import numpy as _np",
         "",
         "",
-        "@_nb.njit(parallel=True, cache=True, error_model='numpy')",
+        "@_nb.njit(parallel=True, cache=True, error_model='numpy', fastmath=True)",
         "def grid_apply(F, shift, ix, wx, nx_, iy, wy, ny_, iz, wz, nz_, O):",
-        '    """Values (F + shift) and derivatives of F[i, j, k, c] fed to `point`, per grid point."""',
+        '    """Values (F + shift) and derivatives of F[i, j, k, c] fed to point()."""',
         "    NX, NY, NZ = F.shape[0], F.shape[1], F.shape[2]",
         "    for i in _nb.prange(NX):",
-        f"        V = _np.empty({ncomp})",
-        f"        DX = _np.empty({ncomp})",
-        f"        DY = _np.empty({ncomp})",
-        f"        DZ = _np.empty({ncomp})",
         "        for j in range(NY):",
         "            for k in range(NZ):",
-        f"                for c in range({ncomp}):",
-        "                    V[c] = F[i, j, k, c] + shift[c]",
-        "                    s = 0.0",
-        "                    for m in range(nx_[i]):",
-        "                        s += wx[i, m] * F[ix[i, m], j, k, c]",
-        "                    DX[c] = s",
-        "                    s = 0.0",
-        "                    for m in range(ny_[j]):",
-        "                        s += wy[j, m] * F[i, iy[j, m], k, c]",
-        "                    DY[c] = s",
-        "                    s = 0.0",
-        "                    for m in range(nz_[k]):",
-        "                        s += wz[k, m] * F[i, j, iz[k, m], c]",
-        "                    DZ[c] = s",
-        *pre,
-        f"                r = point({', '.join(ins)})",
+        *("                " + b for b in body),
+        f"                r = point({', '.join(names)})",
         *(f"                O[i, j, k, {q}] = r[{q}]" for q in range(nout)),
         "",
     ]

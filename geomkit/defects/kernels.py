@@ -150,10 +150,10 @@ def expressions(name):
         gt = defects.general_teleparallel(conn, check_flat=False)
         gw = defects.general_teleparallel(conn, disclination_trace="Lambda_W",
                                           check_flat=False)
-        for m in range(3):
-            out[f"weyl_{m}"] = gt.point[m]
-            out[f"Lambda_{m}"] = gt.disclination[m]
-            out[f"Lambda_W_{m}"] = gw.disclination[m]
+        for key, form in (("weyl", gt.point), ("Lambda", gt.disclination),
+                          ("Lambda_W", gw.disclination)):
+            for m in range(3):  # consecutive components: the numeric layer takes views
+                out[f"{key}_{m}"] = form[m]
         out["det"] = g.det(method="berkowitz")
         return out, X
     raise GeomkitError(f"unknown defect kernel {name!r}; choose one of {KERNELS}")
