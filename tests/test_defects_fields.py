@@ -261,6 +261,19 @@ def test_bad_input_names_the_point():
     assert np.array_equal(B, before, equal_nan=True)  # inputs are never modified
 
 
+def test_docs_example_runs():
+    import pathlib
+    import re
+
+    text = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "defects-data.md").read_text()
+    (block,) = re.findall(r"```python\n(.*?)```", text, re.S)
+    ns = {}
+    exec(compile(block, "docs/defects-data.md", "exec"), ns)
+    b = ns["fields"].burgers_vector(ns["beta"], ns["g"], "beta")
+    assert np.allclose(b["loop"], [0, 0, 0.5], atol=1e-6)
+    assert np.allclose(b["surface"], [0, 0, 0.5], atol=1e-6)
+
+
 # -- CLI ------------------------------------------------------------------------------
 def _dipole_file(path, nan=False):
     c = np.linspace(-4, 4, 40)
