@@ -321,3 +321,38 @@ def test_cli_defects_bad_input_exit_2(tmp_path, capsys):
     outdir = tmp_path / "out"
     assert main(["defects", str(inp), str(good), "-o", str(outdir), "-q"]) == 2
     assert (outdir / "good.defects.npz").exists() and not (outdir / "bad.defects.npz").exists()
+
+
+def test_readers_agree_plot3d_function_vtu_npz(tmp_path):
+    import meshio
+
+    from geomkit.defects.io import read_field
+
+    c = np.linspace(-4, 4, 40)
+    g = fields.Grid(c, c)
+    npz = tmp_path / "d.npz"
+    _dipole_file(npz)
+    beta = np.load(npz)["beta"]  # (40, 40, 1, 3, 3)
+    # Plot3D function file: ni nj nk nvar, then variable-major, i fastest
+    f = tmp_path / "d.f"
+    data = beta.reshape(40, 40, 1, 9).transpose(3, 2, 1, 0).reshape(-1)
+    f.write_text("1\n40 40 1 9\n" + "\n".join(f"{v:.17g}" for v in data) + "\n")
+    gf, bf = read_field(f, "beta", spacing=[8 / 39, 8 / 39, 1.0], origin=[-4, -4, 0])
+    assert gf.shape == (40, 40, 1) and np.allclose(gf.coords[0], c)
+    assert np.array_equal(bf.reshape(beta.shape), beta)
+    # meshio .vtu: shuffled points that fill a grid are recognised as one
+    perm = np.random.default_rng(0).permutation(1600)
+    P = g.points()[perm]
+    vtu = tmp_path / "d.vtu"
+    meshio.write(vtu, meshio.Mesh(P, [("vertex", np.arange(1600)[:, None])],
+                                  point_data={"beta": beta.reshape(1600, 9)[perm]}))
+    gv, bv = read_field(vtu, "beta")
+    assert gv.shape == (40, 40, 1)
+    assert np.array_equal(bv.reshape(beta.shape), beta)
+    for path in (f, vtu):
+        out = tmp_path / (path.stem + path.suffix[1:] + ".npz")
+        args = ["defects", str(path), "-o", str(out), "-q"]
+        if path == f:
+            args += ["--spacing", f"{8 / 39},{8 / 39},1"]
+        assert main(args) == 0
+        assert np.allclose(np.load(out)["nye"].reshape(-1, 9)[:, 2].max(), 0.5 / np.pi, rtol=0.2)

@@ -21,13 +21,12 @@ are written to a temporary file and renamed into place.
 
 import json
 import os
-import re
 import time
-import xml.etree.ElementTree as ET
 
 import numpy as np
 
 from ..errors import MeshError
+from ..mesh.vts import parse_xml
 from .fields import KINDS, Grid
 
 __all__ = ["read_field", "write_densities", "process_file", "FUNCTION_EXTENSIONS",
@@ -125,26 +124,6 @@ def _read_npz(path, kind, name, periodic):
     return grid, vals.reshape(grid.shape + vals.shape[len(lead):])
 
 
-def _xml(path):
-    from ..mesh.vts import _Decoder
-
-    with open(path, "rb") as f:
-        raw = f.read()
-    appended = None
-    m = re.search(rb"<AppendedData[^>]*>", raw)
-    if m:
-        enc = re.search(rb'encoding="(\w+)"', m.group(0))
-        enc = enc.group(1).decode() if enc else "raw"
-        start = raw.index(b"_", m.end()) + 1
-        appended = (raw[start:raw.rfind(b"</AppendedData>")], enc)
-        raw = raw[: m.start()] + b"</VTKFile>"
-    try:
-        root = ET.fromstring(raw)
-    except ET.ParseError as e:
-        raise MeshError(f"{path}: not a VTK XML file ({e})") from None
-    return root, _Decoder(root, appended, path)
-
-
 def _point_data(piece, dec):
     out = {}
     pd = piece.find("./PointData")
@@ -154,7 +133,7 @@ def _point_data(piece, dec):
 
 
 def _read_vti(path, kind, name, periodic):
-    root, dec = _xml(path)
+    root, dec = parse_xml(path)
     img = root.find("./ImageData")
     if root.get("type") != "ImageData" or img is None:
         raise MeshError(f"{path}: VTK XML type {root.get('type')!r}, expected ImageData")
@@ -192,7 +171,7 @@ def _read_meshio(path, ext):
 
 
 def _read_vtk_xml_points(path):
-    root, dec = _xml(path)
+    root, dec = parse_xml(path)
     if root.get("type") != "StructuredGrid":
         raise MeshError(f"{path}: VTK XML type {root.get('type')!r}, expected StructuredGrid")
     pieces = root.findall("./StructuredGrid/Piece")

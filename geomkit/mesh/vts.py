@@ -152,9 +152,9 @@ class _Decoder:
         return a.astype(np.float64).reshape(-1, ncomp)
 
 
-def read_vts(path):
-    """Read a ``.vts`` surface grid: ``(X, point_data)`` with ``X: (ni, nj, 3)`` and
-    point data arrays of ``ni * nj`` rows (``i`` fastest)."""
+def parse_xml(path):
+    """``(root element, decoder)`` of a VTK XML file (any type): the decoder's
+    ``array(DataArray element)`` returns ``(n, components)`` float64."""
     path = os.fspath(path)
     with open(path, "rb") as f:
         raw = f.read()
@@ -173,9 +173,16 @@ def read_vts(path):
         root = ET.fromstring(raw)
     except ET.ParseError as e:
         raise MeshError(f"{path}: not a VTK XML file ({e})") from None
+    return root, _Decoder(root, appended, path)
+
+
+def read_vts(path):
+    """Read a ``.vts`` surface grid: ``(X, point_data)`` with ``X: (ni, nj, 3)`` and
+    point data arrays of ``ni * nj`` rows (``i`` fastest)."""
+    path = os.fspath(path)
+    root, dec = parse_xml(path)
     if root.get("type") != "StructuredGrid":
         raise MeshError(f"{path}: VTK XML type {root.get('type')!r}, expected StructuredGrid")
-    dec = _Decoder(root, appended, path)
     pieces = root.findall("./StructuredGrid/Piece")
     if len(pieces) != 1:
         raise MeshError(f"{path}: {len(pieces)} pieces; one is supported")
