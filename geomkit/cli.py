@@ -191,7 +191,7 @@ def _args_defects(p):
     p.add_argument("--name", default=None, help="point-data array (default: the field kind)")
     p.add_argument("--densities", default=None,
                    help="comma-separated: nye,trace,axial,det,rotation,frank (coframe kinds) "
-                        "or weyl,Lambda,Lambda_W,det (metric)")
+                        "or weyl,Lambda,Lambda_W,det,nonmetricity (metric)")
     p.add_argument("--periodic", default="", metavar="AXES", help="periodic axes, e.g. xy")
     p.add_argument("--spacing", default=None, metavar="H[,H,H]",
                    help="grid spacing of Plot3D function files (default 1)")

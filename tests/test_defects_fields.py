@@ -184,7 +184,11 @@ def test_lowered_metric_densities_equal_the_symbolic_ones():
     for n in (10, 20):
         cc = np.linspace(0.0, 1.0, n)
         g = fields.Grid(cc, cc, cc)
-        d = fields.densities(_sample(gm, c, g), g, "metric")
+        gs = _sample(gm, c, g)
+        d = fields.densities(gs, g, "metric", names=("weyl", "Lambda", "nonmetricity"))
+        # the Weyl trace is g^{ab} Q_ab of the non-metricity
+        weyl = np.einsum("...ab,...abc->...c", np.linalg.inv(gs), d["nonmetricity"])
+        assert np.abs(weyl - d["weyl"]).max() < 1e-12
         Q = _sample(sp.Matrix([[gt.point[m] for m in range(3)]] * 3), c, g)[..., 0, :]
         L = _sample(sp.Matrix([[gt.disclination[m] for m in range(3)]] * 3), c, g)[..., 0, :]
         errs.append((np.abs(d["weyl"] - Q).max(), np.abs(d["Lambda"] - L).max()))

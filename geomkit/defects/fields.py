@@ -43,7 +43,8 @@ Densities (``densities(...)`` keys; components in the sampling chart):
   second differencing pass over ``rotation``;
 * metric fields: ``'weyl'`` (point defects, :math:`Q=g^{ab}Q_{ab}` with
   :math:`Q_{\mu\nu}=-dg_{\mu\nu}`), ``'Lambda'``, ``'Lambda_W'`` (disclinations
-  of the general teleparallel dictionary), ``'det'``.
+  of the general teleparallel dictionary), ``'det'``, and on request
+  ``'nonmetricity'`` ``[a, b, c]`` :math:`=Q_{ab}(\partial_c)=-\partial_cg_{ab}`.
 
 For a coframe in the Weitzenbock gauge the non-metricity vanishes; point-defect
 and second-trace densities come from metric data.
@@ -87,7 +88,8 @@ KINDS = ("coframe", "beta", "frame", "displacement", "metric")
 DENSITIES = {
     "coframe": {"nye": (3, 3), "trace": (3,), "axial": (), "det": (), "rotation": (3, 3),
                 "frank": (3, 3)},
-    "metric": {"weyl": (3,), "Lambda": (3,), "Lambda_W": (3,), "det": ()},
+    "metric": {"weyl": (3,), "Lambda": (3,), "Lambda_W": (3,), "det": (),
+               "nonmetricity": (3, 3, 3)},
 }
 _DEFAULT = {"coframe": ("nye", "trace", "axial", "det"),
             "metric": ("weyl", "Lambda", "Lambda_W", "det")}
@@ -319,6 +321,12 @@ def densities(field, grid, kind="beta", names=None, where=""):
         _singular(O, k.outputs.index("det"), kind, label, where, "det g")
         res = _split(O, k, {n: DENSITIES["metric"][n] for n in
                                 ("weyl", "Lambda", "Lambda_W", "det")})
+        if "nonmetricity" in names:  # Q_ab = -D eta_ab = -dg_ab (omega = 0)
+            from .grid import gradient
+
+            Q = gradient(g.reshape(grid.shape + (9,)), grid.tables())
+            Q *= -1.0
+            res["nonmetricity"] = Q.reshape(grid.shape + (3, 3, 3))
         return {n: res[n] for n in names}
     shift = None
     if kind == "beta":  # E = 1 + beta, added inside the fused loop (no copy of beta)
@@ -418,8 +426,11 @@ def cloud_densities(field, points, kind="beta", names=None, where=""):
     O = np.stack([r[o] for o in k.outputs], axis=-1)
     _singular(O, k.outputs.index("det"), kind, label, where,
               "det g" if kname == "metric" else "det E")
-    shapes = {n: DENSITIES[route][n] for n in DENSITIES[route] if n not in ("rotation", "frank")}
+    shapes = {n: DENSITIES[route][n] for n in DENSITIES[route]
+              if n not in ("rotation", "frank", "nonmetricity")}
     out = _split(O, k, shapes)
+    if "nonmetricity" in names:
+        out["nonmetricity"] = -D.reshape(len(P), 3, 3, 3)
     if "rotation" in names:
         kl = K.kernel("levi_civita")
         rl = kl(**_inputs(kl, "levi_civita", F, D))
