@@ -360,3 +360,32 @@ def test_readers_agree_plot3d_function_vtu_npz(tmp_path):
             args += ["--spacing", f"{8 / 39},{8 / 39},1"]
         assert main(args) == 0
         assert np.allclose(np.load(out)["nye"].reshape(-1, 9)[:, 2].max(), 0.5 / np.pi, rtol=0.2)
+
+
+def test_volume_vts_is_read_as_a_grid(tmp_path):
+    from geomkit.defects.io import read_field
+    from geomkit.mesh.vts import _b64
+
+    nx, ny, nz = 5, 4, 3
+    x, y, z = np.meshgrid(np.arange(nx) * 0.5, np.arange(ny) * 0.25, np.arange(nz) * 1.0,
+                          indexing="ij")
+    P = np.stack([x, y, z], -1).transpose(2, 1, 0, 3).reshape(-1, 3)  # VTK: x fastest
+    vals = np.random.default_rng(0).random((nx * ny * nz, 9))
+
+    def arr(name, a):
+        raw = np.ascontiguousarray(a).tobytes()
+        hdr = np.array([len(raw)], "<u8").tobytes()
+        return (f'<DataArray type="Float64" Name="{name}" NumberOfComponents="{a.shape[1]}" '
+                f'format="binary">{_b64(hdr)}{_b64(raw)}</DataArray>')
+
+    ext = f"0 {nx - 1} 0 {ny - 1} 0 {nz - 1}"
+    p = tmp_path / "v.vts"
+    p.write_text('<?xml version="1.0"?><VTKFile type="StructuredGrid" version="1.0" '
+                 'byte_order="LittleEndian" header_type="UInt64">'
+                 f'<StructuredGrid WholeExtent="{ext}"><Piece Extent="{ext}"><PointData>'
+                 + arr("beta", vals) + "</PointData><Points>" + arr("Points", P)
+                 + "</Points></Piece></StructuredGrid></VTKFile>")
+    g, v = read_field(p, "beta")
+    assert g.shape == (5, 4, 3) and np.allclose(g.coords[1], [0, 0.25, 0.5, 0.75])
+    expect = vals.reshape(nz, ny, nx, 9).transpose(2, 1, 0, 3)
+    assert np.array_equal(v.reshape(5, 4, 3, 9), expect)

@@ -82,7 +82,9 @@ def read_field(path, kind="beta", name=None, spacing=None, origin=None,
     if ext in FUNCTION_EXTENSIONS:
         return _read_function(path, spacing, origin, periodic)
     if ext == ".vts":
-        P, data = _read_vtk_xml_points(path)
+        from ..mesh.vts import read_points
+
+        P, _, data = read_points(path)
     else:
         P, data = _read_meshio(path, ext)
     vals = _pick(data, name, kind, path)
@@ -168,19 +170,6 @@ def _read_meshio(path, ext):
     if P.shape[1] == 2:
         P = np.column_stack([P, np.zeros(len(P))])
     return P, dict(m.point_data)
-
-
-def _read_vtk_xml_points(path):
-    root, dec = parse_xml(path)
-    if root.get("type") != "StructuredGrid":
-        raise MeshError(f"{path}: VTK XML type {root.get('type')!r}, expected StructuredGrid")
-    pieces = root.findall("./StructuredGrid/Piece")
-    if len(pieces) != 1:
-        raise MeshError(f"{path}: {len(pieces)} pieces; one is supported")
-    el = pieces[0].find("./Points/DataArray")
-    if el is None:
-        raise MeshError(f"{path}: no Points")
-    return dec.array(el), _point_data(pieces[0], dec)
 
 
 def _read_function(path, spacing, origin, periodic):
