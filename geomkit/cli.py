@@ -198,44 +198,35 @@ def _args_defects(p):
     p.add_argument("--format", choices=("npz", "vtu", "vti"), default=None)
     p.add_argument("--overwrite", action="store_true",
                    help="several inputs: recompute existing outputs (default: skip them)")
+    p.add_argument("--workers", type=int, default=1, help="several inputs: processes")
     p.add_argument("-q", "--quiet", action="store_true")
 
 
 def _cmd_defects(a):
     from .batch import expand_inputs
-    from .defects.io import process_file
+    from .defects.io import process_file, process_files
 
     bad = set(a.periodic) - set("xyz")
     if bad:
         raise GeomkitError(f"--periodic takes axis letters x, y, z, got {a.periodic!r}")
-    periodic = tuple(c in a.periodic for c in "xyz")
-    spacing = None if a.spacing is None else [float(v) for v in a.spacing.split(",")]
-    names = a.densities.split(",") if a.densities else None
+    opts = dict(name=a.name, densities=a.densities.split(",") if a.densities else None,
+                spacing=None if a.spacing is None else [float(v) for v in a.spacing.split(",")],
+                periodic=tuple(c in a.periodic for c in "xyz"))
     inputs = expand_inputs(a.inputs)
-    many = len(inputs) > 1 or os.path.isdir(a.output) or a.output.endswith(os.sep)
-    failed = 0
-    for inp in inputs:
-        out = a.output
-        if many:
-            os.makedirs(a.output, exist_ok=True)
-            stem = os.path.splitext(os.path.basename(inp))[0]
-            out = os.path.join(a.output, f"{stem}.defects.{a.format or 'npz'}")
-            if os.path.exists(out) and not a.overwrite:
-                continue
-        try:
-            s = process_file(inp, out, a.field, a.name, names, a.format, spacing,
-                             periodic=periodic)
-        except GeomkitError as e:
-            if not many:
-                raise
-            failed += 1
-            print(f"FAILED {inp}: {e}", file=sys.stderr)
-            continue
-        if not a.quiet:
-            shape = "x".join(map(str, s["grid"])) if s["grid"] else "cloud"
-            print(f"{s['input']}: {s['kind']} on {shape} ({s['n_points']} points) -> "
-                  f"{s['output']} ({', '.join(s['densities'])}; {s['seconds']:.2f} s)")
-    return 2 if failed else 0
+    if len(inputs) == 1 and not (os.path.isdir(a.output) or a.output.endswith(os.sep)):
+        done = [process_file(inputs[0], a.output, a.field, fmt=a.format, **opts)]
+        failures = []
+    else:
+        s = process_files(inputs, a.output, a.field, a.format or "npz", a.workers,
+                          a.overwrite, **opts)
+        done, failures = s["results"], s["failures"]
+        for f in failures:
+            print(f"FAILED {f['input']}: {f['reason']}", file=sys.stderr)
+    for s in [] if a.quiet else done:
+        shape = "x".join(map(str, s["grid"])) if s["grid"] else "cloud"
+        print(f"{s['input']}: {s['kind']} on {shape} ({s['n_points']} points) -> "
+              f"{s['output']} ({', '.join(s['densities'])}; {s['seconds']:.2f} s)")
+    return 2 if failures else 0
 
 
 _COMMANDS = {

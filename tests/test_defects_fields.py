@@ -102,6 +102,20 @@ def test_volterra_burgers_vector_both_ways(name, comp):
         assert np.abs(d["trace"]).max() > 0.01
 
 
+def test_field_kinds_agree():
+    ex = X.E3_edge(b=sp.Rational(1, 2), r0=sp.Integer(1))
+    c = np.linspace(-3.0, 3.0, 30)
+    g = fields.Grid(c, c)
+    E = _sample(ex.coframe.E, ex.coframe.chart, g)
+    ref = fields.densities(E, g, "coframe")
+    frame = np.swapaxes(np.linalg.inv(E), -1, -2)  # E_a^mu
+    for field, kind in ((E - np.eye(3), "beta"), (frame, "frame"),
+                        (E.reshape(g.shape + (9,)), "coframe")):
+        d = fields.densities(field, g, kind)
+        for k in ref:
+            assert np.allclose(d[k], ref[k], rtol=1e-12, atol=1e-12), (kind, k)
+
+
 def _wedge(grid, alpha, r0=1.0):
     """e^1 = dr, e^2 = h(r) dphi rotated back by phi (regular at r = 0)."""
     x, y, _ = grid.mesh()
@@ -325,6 +339,15 @@ def test_cli_defects_bad_input_exit_2(tmp_path, capsys):
     outdir = tmp_path / "out"
     assert main(["defects", str(inp), str(good), "-o", str(outdir), "-q"]) == 2
     assert (outdir / "good.defects.npz").exists() and not (outdir / "bad.defects.npz").exists()
+    err = capsys.readouterr().err
+    assert "FAILED" in err and "bad.npz" in err and "(7, 9, 0)" in err
+    import shutil
+
+    from geomkit.defects.io import process_files
+
+    shutil.copy(good, tmp_path / "good2.npz")
+    s = process_files([str(good), str(tmp_path / "good2.npz")], str(outdir))
+    assert (s["ok"], s["skipped"], s["failed"]) == (1, 1, 0)  # good.npz was done already
 
 
 def test_readers_agree_plot3d_function_vtu_npz(tmp_path):

@@ -308,3 +308,50 @@ def process_file(input_path, output_path, kind="beta", name=None, densities=None
     return {"input": os.fspath(input_path), "output": out, "kind": kind, "n_points": n,
             "grid": list(where.shape) if isinstance(where, Grid) else None,
             "densities": list(dens), "seconds": time.perf_counter() - t0}
+
+
+def _one(job):
+    inp, out, kind, options = job
+    from ..errors import GeomkitError
+
+    try:
+        return True, process_file(inp, out, kind, **options)
+    except GeomkitError as e:
+        return False, f"{e}"
+
+
+def process_files(inputs, out_dir, kind="beta", fmt="npz", workers=1, overwrite=False,
+                  **options):
+    """Many field files (paths, globs, directories, ``@list`` files) into
+    ``out_dir/<stem>.defects.<fmt>``; a bad file is reported and the others
+    finish; existing outputs are skipped unless ``overwrite``.  ``workers > 1``
+    runs files in that many processes.  ``options`` go to :func:`process_file`.
+
+    Returns ``{'ok', 'skipped', 'failed', 'failures': [{'input', 'reason'}],
+    'results': [summary of each file done]}``.
+    """
+    from ..batch import expand_inputs
+
+    files = expand_inputs(inputs)
+    os.makedirs(out_dir, exist_ok=True)
+    jobs, skipped = [], 0
+    for inp in files:
+        stem = os.path.splitext(os.path.basename(inp))[0]
+        out = os.path.join(out_dir, f"{stem}.defects.{fmt}")
+        if os.path.exists(out) and not overwrite:
+            skipped += 1
+            continue
+        jobs.append((inp, out, kind, dict(options, fmt=fmt)))
+    if workers and workers > 1 and len(jobs) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("spawn")  # no fork of numba's threads
+        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=ctx) as ex:
+            done = list(ex.map(_one, jobs))
+    else:
+        done = [_one(j) for j in jobs]
+    results = [r for ok, r in done if ok]
+    failures = [{"input": j[0], "reason": r} for j, (ok, r) in zip(jobs, done) if not ok]
+    return {"ok": len(results), "skipped": skipped, "failed": len(failures),
+            "failures": failures, "results": results}
