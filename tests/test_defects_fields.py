@@ -93,7 +93,7 @@ def test_volterra_burgers_vector_both_ways(name, comp):
         assert abs(b[comp] - 0.5) < 0.005 * 0.5, (way, b)  # within 1 % (measured: 1e-9)
         assert abs(b[comp] - 0.5) < 1e-6
         assert np.abs(np.delete(b, comp)).max() < 1e-9
-    # screw: no torsion trace (MATH: general teleparallel sees it as axial torsion)
+    # screw: no torsion trace (the general teleparallel dictionary sees it as axial torsion)
     d = fields.densities(E, g, "coframe")
     if name == "E3_screw":
         assert np.abs(d["trace"]).max() < 1e-8
@@ -142,7 +142,7 @@ def test_wedge_disclination_frank_angle():
         assert abs(om[2] - angle) < 1e-3 * angle, (way, om)
         assert np.abs(om[:2]).max() < 1e-9
     # a wedge disclination of this kind carries no dislocation content in the LC sense,
-    # but in the Weitzenbock gauge of the rotated frame it shows torsion (MATH E7)
+    # but in the Weitzenbock gauge of the rotated frame it shows torsion (gallery E7)
     d = fields.densities(E, g, "coframe", names=("nye", "frank"))
     assert np.abs(d["nye"]).max() > 0.01
     assert abs(d["frank"][80, 80, 0, 2, 2]) > 0.1
