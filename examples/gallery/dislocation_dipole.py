@@ -24,6 +24,7 @@ import numpy as np
 
 from geomkit.defects import fields
 
+BOX = {"facecolor": "white", "alpha": 0.85, "edgecolor": "none"}
 B, R0, X0 = 1.0, 1.0, 3.0625  # cores between grid nodes (spacing 0.125)
 
 
@@ -74,10 +75,10 @@ def main():
     for (i0, i1), (j0, j1) in (left, right):
         ax.plot([x[i0], x[i1], x[i1], x[i0], x[i0]], [y[j0], y[j0], y[j1], y[j1], y[j0]],
                 "k--", lw=1)
-    ax.text(x[left[0][0]] + 0.2, y[left[1][1]] + 0.3,
-            rf"$\oint e^x$ = {res['left']['loop'][0]:+.4f}", fontsize=9)
-    ax.text(x[right[0][0]] + 0.2, y[right[1][1]] + 0.3,
-            rf"$\oint e^x$ = {res['right']['loop'][0]:+.4f}", fontsize=9)
+    ax.text(x[left[0][0]] + 0.2, y[left[1][1]] + 0.5,
+            rf"$\oint e^x$ = {res['left']['loop'][0]:+.4f}", fontsize=9, bbox=BOX)
+    ax.text(x[right[0][0]] + 0.3, y[right[1][1]] + 0.5,
+            rf"$\oint e^x$ = {res['right']['loop'][0]:+.4f}", fontsize=9, bbox=BOX)
     sk = (slice(None, None, 8), slice(None, None, 8))
     X, Y = np.meshgrid(x, y, indexing="ij")
     ax.quiver(X[sk], Y[sk], beta[..., 0, 0, 0][sk], beta[..., 0, 0, 1][sk], color="0.35",
