@@ -6,7 +6,6 @@
     geomkit info wing.xyz                          # format, counts, bounds, problems
     geomkit features wing.xyz -o wing.vts          # all default features
     geomkit features a.stl b.obj -o out/ --format csv --features K,H,normal --repair
-    geomkit defects beta.vti --field beta -o out.vtu  # dislocation densities of a field
 
 Exit status: 0 success, 2 bad input (the message names the file and the
 element), 1 internal error.  Each sub-command is one ``_cmd_*`` function
@@ -51,6 +50,12 @@ class Progress:
         if self.done >= self.total:
             self.stream.write("\n")
         self.stream.flush()
+
+
+def _defects_command():
+    from .cli_defects import add_arguments, run
+
+    return add_arguments, run, "dislocation, disclination and point-defect densities of fields"
 
 
 def _out_path(inp, out, fmt, many):
@@ -179,62 +184,11 @@ def _cmd_demo_wing(a):
     return 0
 
 
-def _args_defects(p):
-    p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="field files (.npz .vti .vts .vtu .vtk, Plot3D function .f), a "
-                        "directory, a glob or @list.txt")
-    p.add_argument("-o", "--output", required=True,
-                   help="output file (one input) or directory (several)")
-    p.add_argument("--field", default="beta",
-                   choices=("beta", "coframe", "frame", "displacement", "metric"),
-                   help="what the data is (default beta: E = 1 + beta); see docs/defects-data")
-    p.add_argument("--name", default=None, help="point-data array (default: the field kind)")
-    p.add_argument("--densities", default=None,
-                   help="comma-separated: nye,trace,axial,det,rotation,frank (coframe kinds) "
-                        "or weyl,Lambda,Lambda_W,det,nonmetricity (metric)")
-    p.add_argument("--periodic", default="", metavar="AXES", help="periodic axes, e.g. xy")
-    p.add_argument("--spacing", default=None, metavar="H[,H,H]",
-                   help="grid spacing of Plot3D function files (default 1)")
-    p.add_argument("--format", choices=("npz", "vtu", "vti"), default=None)
-    p.add_argument("--overwrite", action="store_true",
-                   help="several inputs: recompute existing outputs (default: skip them)")
-    p.add_argument("--workers", type=int, default=1, help="several inputs: processes")
-    p.add_argument("-q", "--quiet", action="store_true")
-
-
-def _cmd_defects(a):
-    from .batch import expand_inputs
-    from .defects.io import process_file, process_files
-
-    bad = set(a.periodic) - set("xyz")
-    if bad:
-        raise GeomkitError(f"--periodic takes axis letters x, y, z, got {a.periodic!r}")
-    opts = dict(name=a.name, densities=a.densities.split(",") if a.densities else None,
-                spacing=None if a.spacing is None else [float(v) for v in a.spacing.split(",")],
-                periodic=tuple(c in a.periodic for c in "xyz"))
-    inputs = expand_inputs(a.inputs)
-    if len(inputs) == 1 and not (os.path.isdir(a.output) or a.output.endswith(os.sep)):
-        done = [process_file(inputs[0], a.output, a.field, fmt=a.format, **opts)]
-        failures = []
-    else:
-        s = process_files(inputs, a.output, a.field, a.format or "npz", a.workers,
-                          a.overwrite, **opts)
-        done, failures = s["results"], s["failures"]
-        for f in failures:
-            print(f"FAILED {f['input']}: {f['reason']}", file=sys.stderr)
-    for s in [] if a.quiet else done:
-        shape = "x".join(map(str, s["grid"])) if s["grid"] else "cloud"
-        print(f"{s['input']}: {s['kind']} on {shape} ({s['n_points']} points) -> "
-              f"{s['output']} ({', '.join(s['densities'])}; {s['seconds']:.2f} s)")
-    return 2 if failures else 0
-
-
 _COMMANDS = {
     "features": (_args_features, _cmd_features, "compute per-point geometric features"),
     "info": (_args_info, _cmd_info, "describe surface files and the problems found"),
     "demo-wing": (_args_demo_wing, _cmd_demo_wing, "write a demo wing as a Plot3D grid"),
-    "defects": (_args_defects, _cmd_defects,
-                "dislocation, disclination and point-defect densities of sampled fields"),
+    "defects": _defects_command(),
 }
 
 
