@@ -59,6 +59,12 @@ class Progress:
         self.stream.flush()
 
 
+def _defects_command():
+    from .cli_defects import add_arguments, run
+
+    return add_arguments, run, "dislocation, disclination and point-defect densities of fields"
+
+
 def _out_path(inp, out, fmt, many):
     stem = os.path.splitext(os.path.basename(inp))[0]
     if many or os.path.isdir(out) or out.endswith(os.sep):
@@ -323,6 +329,7 @@ _COMMANDS = {
     "demo-wing": (_args_demo_wing, _cmd_demo_wing, "write a demo wing as a Plot3D grid"),
     "wing": (_args_wing, _cmd_wing, "write a parametric wing or a sampled family of wings"),
     "dataset": (_args_dataset, _cmd_dataset, "one training table (rows = points) from many files"),
+    "defects": _defects_command(),
 }
 
 

@@ -143,9 +143,9 @@ class _Decoder:
         return a.astype(np.float64).reshape(-1, ncomp)
 
 
-def read_vts(path):
-    """Read a ``.vts`` surface grid: ``(X, point_data)`` with ``X: (ni, nj, 3)`` and
-    point data arrays of ``ni * nj`` rows (``i`` fastest)."""
+def parse_xml(path):
+    """``(root element, decoder)`` of a VTK XML file (any type): the decoder's
+    ``array(DataArray element)`` returns ``(n, components)`` float64."""
     path = os.fspath(path)
     with open(path, "rb") as f:
         raw = f.read()
@@ -164,9 +164,17 @@ def read_vts(path):
         root = ET.fromstring(raw)
     except ET.ParseError as e:
         raise MeshError(f"{path}: not a VTK XML file ({e})") from None
+    return root, _Decoder(root, appended, path)
+
+
+def read_points(path):
+    """The points and point data of a one-piece ``.vts`` file (surface or volume):
+    ``(P, dims, point_data)`` with ``P: (n, 3)`` in file order (``i`` fastest),
+    ``dims`` the three extent sizes and point-data arrays ``(n, components)``."""
+    path = os.fspath(path)
+    root, dec = parse_xml(path)
     if root.get("type") != "StructuredGrid":
         raise MeshError(f"{path}: VTK XML type {root.get('type')!r}, expected StructuredGrid")
-    dec = _Decoder(root, appended, path)
     pieces = root.findall("./StructuredGrid/Piece")
     if len(pieces) != 1:
         raise MeshError(f"{path}: {len(pieces)} pieces; one is supported")
@@ -179,15 +187,20 @@ def read_vts(path):
     P = dec.array(pts_el)
     if P.shape != (int(np.prod(dims)), 3):
         raise MeshError(f"{path}: {P.shape[0]} points for extent {dims}")
+    pd = piece.find("./PointData")
+    data = {el.get("Name"): dec.array(el)
+            for el in (pd.findall("./DataArray") if pd is not None else [])}
+    return P, dims, data
+
+
+def read_vts(path):
+    """Read a ``.vts`` surface grid: ``(X, point_data)`` with ``X: (ni, nj, 3)`` and
+    point data arrays of ``ni * nj`` rows (``i`` fastest)."""
+    P, dims, raw = read_points(path)
     ones = [k for k in range(3) if dims[k] == 1]
     if not ones:
         raise MeshError(f"{path}: a volume grid {dims}; a surface grid needs one extent of 1")
     keep = [k for k in range(3) if k != ones[0]]
     X = P.reshape(dims[::-1] + [3]).transpose(2, 1, 0, 3).reshape(dims[keep[0]], dims[keep[1]], 3)
-    data = {}
-    pd = piece.find("./PointData")
-    if pd is not None:
-        for el in pd.findall("./DataArray"):
-            a = dec.array(el)
-            data[el.get("Name")] = a[:, 0] if a.shape[1] == 1 else a
+    data = {k: a[:, 0] if a.shape[1] == 1 else a for k, a in raw.items()}
     return np.ascontiguousarray(X), data
