@@ -219,18 +219,15 @@ def _read_function(path, spacing, origin, periodic):
 def write_densities(path, where, dens, fmt=None, meta=None):
     """Write densities ``dens`` (name -> array) on ``where`` (a Grid or ``(n, 3)``
     points) to ``path`` (``.npz``, ``.vtu``, ``.vti``); atomically."""
-    from ..mesh.io import _temp
+    from .._io import atomic_path, check_output_folder
 
     path = os.fspath(path)
     fmt = (fmt or os.path.splitext(path)[1].lstrip(".") or "npz").lower()
     if fmt not in OUTPUT_FORMATS:
         raise MeshError(f"{path}: unknown output format {fmt!r}; use one of {OUTPUT_FORMATS}")
-    d = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(d):
-        raise MeshError(f"{path}: output directory {d} does not exist")
+    check_output_folder(path)
     grid = where if isinstance(where, Grid) else None
-    tmp = _temp(path)
-    try:
+    with atomic_path(path) as tmp:
         if fmt == "npz":
             extra = ({"x": grid.coords[0], "y": grid.coords[1], "z": grid.coords[2]}
                      if grid is not None else {"points": np.asarray(where)})
@@ -247,10 +244,6 @@ def write_densities(path, where, dens, fmt=None, meta=None):
                   else np.asarray(v).reshape(n) for k, v in dens.items()}
             meshio.write(tmp, meshio.Mesh(P, [("vertex", np.arange(n)[:, None])],
                                           point_data=pd), file_format="vtu")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 
