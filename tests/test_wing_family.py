@@ -34,17 +34,21 @@ def _flat(a):
 
 def test_jet_matches_finite_differences_for_every_section():
     s, t = np.array([0.7, -0.3, 0.05, -0.9]), np.array([0.1, 0.5, 0.9, 0.3])
-    h = 1e-5
     for p in (CST, WingParams(**naca("2412"), twist_tip_deg=-4, bend=0.05, te_thickness=0.01),
               WingParams(**naca("23012"), dihedral_deg=5)):
-        X, Xs, Xt, Xss, Xst, Xtt = wing_jet(p, s, t)
+        _check_jet(wing_jet, p, s, t)
 
-        def d(k, ds, dt, p=p):
-            return (wing_jet(p, s + ds, t + dt)[k] - wing_jet(p, s - ds, t - dt)[k]) / (2 * h)
 
-        for got, want in ((Xs, d(0, h, 0)), (Xt, d(0, 0, h)), (Xss, d(1, h, 0)),
-                          (Xst, d(1, 0, h)), (Xtt, d(2, 0, h))):
-            assert np.abs(got - want).max() < 1e-8
+def _check_jet(jet, p, a, b, h=1e-5):
+    """The jet's derivatives against central differences of its lower ones."""
+    J = jet(p, a, b)
+
+    def d(k, da, db):
+        return (jet(p, a + da, b + db)[k] - jet(p, a - da, b - db)[k]) / (2 * h)
+
+    for got, want in ((J[1], d(0, h, 0)), (J[2], d(0, 0, h)), (J[3], d(1, h, 0)),
+                      (J[4], d(1, 0, h)), (J[5], d(2, 0, h))):
+        assert np.abs(got - want).max() < 1e-8
 
 
 def test_grid_curvature_converges_to_the_exact_wing():
@@ -118,16 +122,7 @@ CAPPED = WingParams(**{**CST.to_dict(), "tip_cap": True})
 
 
 def test_cap_jet_matches_finite_differences_and_is_c1_with_the_wing():
-    s, phi = np.array([0.3, 0.6, 0.8, 0.1]), np.array([0.4, 1.2, 2.5, 0.1])
-    h = 1e-5
-    J = cap_jet(CAPPED, s, phi)
-
-    def d(k, ds, dp):
-        return (cap_jet(CAPPED, s + ds, phi + dp)[k] - cap_jet(CAPPED, s - ds, phi - dp)[k]) / (2 * h)
-
-    for got, want in ((J[1], d(0, h, 0)), (J[2], d(0, 0, h)), (J[3], d(1, h, 0)),
-                      (J[4], d(1, 0, h)), (J[5], d(2, 0, h))):
-        assert np.abs(got - want).max() < 1e-8
+    _check_jet(cap_jet, CAPPED, np.array([0.3, 0.6, 0.8, 0.1]), np.array([0.4, 1.2, 2.5, 0.1]))
     # on both tip seams the cap meets the wing with the same point and the same normal
     ss = np.linspace(0.05, 0.95, 9)
     for phi0, sigma in ((0.0, -ss), (np.pi, ss)):
