@@ -296,6 +296,8 @@ def _args_dataset(p):
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="surface files, globs, dirs")
     p.add_argument("-o", "--output", required=True, help="table to write (.parquet or .csv)")
     p.add_argument("--label", default="Cp", help="label name (point data or sidecar)")
+    p.add_argument("--no-label", action="store_true",
+                   help="no label column: a table of features to predict on")
     p.add_argument("--features", default=None, help="comma-separated feature names")
     p.add_argument("--neighbours", default="K,H,k1,k2",
                    help="scalar features aggregated over mesh neighbours ('' for none)")
@@ -312,7 +314,7 @@ def _args_dataset(p):
 def _cmd_dataset(a):
     from .learn.tables import dataset
 
-    s = dataset(a.inputs, a.output, label=a.label, features=a.features,
+    s = dataset(a.inputs, a.output, label=None if a.no_label else a.label, features=a.features,
                 neighbours=[f for f in a.neighbours.split(",") if f.strip()],
                 conditions=_conditions(a.conditions) if a.conditions else None,
                 solver=a.solver, repair=a.repair, edges=not a.no_edges, workers=a.workers,
