@@ -256,6 +256,8 @@ def _args_wing(p):
     p.add_argument("--ni", type=int, default=129, help="points around the section (odd)")
     p.add_argument("--nj", type=int, default=33, help="points along the span")
     p.add_argument("--multi", action="store_true", help="Plot3D: lower/upper(/base) blocks")
+    p.add_argument("--tip-cap", action="store_true",
+                   help="close the tip with a rounded cap (an extra block; sharp TE only)")
     p.add_argument("--binary", action="store_true", help="Plot3D: Fortran unformatted")
     p.add_argument("--labels", metavar="M:A,...",
                    help="also write Cp labels (<stem>.labels.npz) for these Mach:alpha "
@@ -268,16 +270,21 @@ def _cmd_wing(a):
     if a.family:
         os.makedirs(a.output, exist_ok=True)
         todo = [(os.path.join(a.output, f"wing_{k:04d}.{a.format.lstrip('.')}"), p)
-                for k, p in enumerate(sample_family(a.family, a.seed))]
+                for k, p in enumerate(sample_family(a.family, a.seed, tip_cap=a.tip_cap))]
     else:
         sec = ({"section": "cst", "cst_upper": [float(v) for v in a.cst[0].split(",")],
                 "cst_lower": [float(v) for v in a.cst[1].split(",")]} if a.section == "cst"
                else naca(a.section))
         p = WingParams(span=a.span, c_root=a.c_root, taper=a.taper, sweep_deg=a.sweep,
                        dihedral_deg=a.dihedral, twist_root_deg=a.twist_root,
-                       twist_tip_deg=a.twist_tip, te_thickness=a.te_thickness, **sec)
+                       twist_tip_deg=a.twist_tip, te_thickness=a.te_thickness,
+                       tip_cap=a.tip_cap, **sec)
         todo = [(a.output, p)]
     conds = _conditions(a.labels) if a.labels else None
+    if conds and a.tip_cap:
+        from .errors import MeshError
+
+        raise MeshError("--labels with --tip-cap: the aero solver takes the uncapped wing grid")
     for path, p in todo:
         write_wing(path, p, a.ni, a.nj, multi=a.multi, binary=a.binary)
         if conds:
@@ -295,6 +302,8 @@ def _args_dataset(p):
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="surface files, globs, dirs")
     p.add_argument("-o", "--output", required=True, help="table to write (.parquet or .csv)")
     p.add_argument("--label", default="Cp", help="label name (point data or sidecar)")
+    p.add_argument("--no-label", action="store_true",
+                   help="no label column: a table of features to predict on")
     p.add_argument("--features", default=None, help="comma-separated feature names")
     p.add_argument("--neighbours", default="K,H,k1,k2",
                    help="scalar features aggregated over mesh neighbours ('' for none)")
@@ -311,7 +320,7 @@ def _args_dataset(p):
 def _cmd_dataset(a):
     from .learn.tables import dataset
 
-    s = dataset(a.inputs, a.output, label=a.label, features=a.features,
+    s = dataset(a.inputs, a.output, label=None if a.no_label else a.label, features=a.features,
                 neighbours=[f for f in a.neighbours.split(",") if f.strip()],
                 conditions=_conditions(a.conditions) if a.conditions else None,
                 solver=a.solver, repair=a.repair, edges=not a.no_edges, workers=a.workers,

@@ -139,3 +139,67 @@ def test_cli_wing_family_and_dataset(tmp_path, capsys):
     assert main(["wing", "-o", str(tmp_path / "w.stl"), "--section", "23012", "--ni", "17",
                  "--nj", "5"]) == 0
     assert main(["wing", "-o", str(tmp_path / "w.xyz"), "--section", "123"]) == 2
+
+
+WINGS = os.path.join(ROOT, "..", "shared", "data", "wings")
+PANAIR = os.path.join(WINGS, "dlrf4_wing_panair_cp.vtk")
+M6 = os.path.join(WINGS, "oneram6_surface.fmt")
+
+
+def _read_table(path):
+    if path.endswith(".csv"):
+        a = np.genfromtxt(path, delimiter=",", names=True)
+        return {k: a[k] for k in a.dtype.names}
+    t = pytest.importorskip("pyarrow.parquet").read_table(path)
+    return {k: t[k].to_numpy() for k in t.column_names}
+
+
+@pytest.mark.skipif(not os.path.exists(PANAIR), reason=f"{PANAIR} absent (shared data)")
+@pytest.mark.filterwarnings("ignore:.*merged duplicate vertices disagree")
+def test_dataset_of_a_real_labelled_file_after_repair(tmp_path):
+    """PAN AIR Cp of the DLR-F4 wing in the file's point data: the quads' shared
+    corners are repeated per network; repair merges them (labels averaged), and
+    every row names the file point it stands for."""
+    raw = gk.mesh.read(PANAIR)
+    fmts = ["csv"]
+    try:
+        import pyarrow  # noqa: F401
+        fmts.append("parquet")
+    except ImportError:
+        pass
+    tabs = []
+    for fmt in fmts:
+        out = str(tmp_path / f"p.{fmt}")
+        s = dataset([PANAIR], out, label="cp1", repair=True, features=["K", "H"],
+                    neighbours=["K"], workers=1, progress=False)
+        assert s["failed"] == 0
+        tabs.append((_read_table(out), _read_table(s["edges"])))
+    t, e = tabs[0]
+    for t2, e2 in tabs[1:]:  # parquet holds the same table as csv
+        assert all(np.array_equal(t[k], t2[k]) for k in t) and np.array_equal(e["a"], e2["a"])
+    n = len(t["cp1"])
+    # rows: one per distinct point, aligned with the file's numbering
+    keys, inv, cnt = np.unique(raw.points, axis=0, return_inverse=True, return_counts=True)
+    assert n == len(keys) < raw.n_vertices
+    pi = t["point_index"].astype(np.int64)
+    assert np.array_equal(t["point"], np.arange(n)) and len(np.unique(pi)) == n
+    assert np.array_equal(np.column_stack([t["x"], t["y"], t["z"]]), raw.points[pi])
+    cp = np.asarray(raw.point_data["cp1"], np.float64)
+    inv = inv.ravel()
+    mean = np.bincount(inv, cp) / cnt
+    assert np.allclose(t["cp1"], mean[inv[pi]])  # merged points: the mean of their labels
+    alone = cnt[inv[pi]] == 1
+    assert alone.sum() > n // 2 and np.array_equal(t["cp1"][alone], cp[pi[alone]])
+    assert e["a"].min() >= 0 and e["b"].max() < n and (e["a"] < e["b"]).all()
+
+
+@pytest.mark.skipif(not os.path.exists(M6), reason=f"{M6} absent (shared data)")
+def test_unlabelled_multiblock_file_gives_a_feature_table():
+    with pytest.raises(MeshError, match="no label 'Cp'.*--no-label"):
+        wing_table(M6, features=["K"], neighbours=())
+    cols, E = wing_table(M6, label=None, features=["K", "g"], neighbours=())
+    s = gk.mesh.read(M6)
+    n = s.n_vertices
+    assert len(cols["K"]) == n and "Cp" not in cols and np.isfinite(cols["K"]).all()
+    assert np.array_equal(cols["point_index"], np.arange(n))
+    assert (cols["chart_valid"] == 1).all() and E.max() < n

@@ -11,10 +11,15 @@ surface whatever the number of files.
 Columns, in order:
 
 * ``wing`` (int, the input's position in the list), ``point`` (the point's
-  number in its surface, ``surface.points`` order), ``mach``, ``alpha`` (when
-  the labels come with flight conditions);
+  number in its surface, ``surface.points`` order, the numbers of the edge
+  list), ``point_index`` (its number in the input file: after ``repair`` a
+  merged point keeps the lowest number of the points merged into it, so rows
+  join back to the file), ``mach``, ``alpha`` (when the labels come with
+  flight conditions);
 * ``x, y, z``; the chosen features, flattened as in :func:`geomkit.mesh.write`
-  (``normal_x``, ``g_12``, ``Gamma_1_12`` ...);
+  (``normal_x``, ``g_12``, ``Gamma_1_12`` ...); with chart features,
+  ``chart_valid`` (0.0 on a pole or collapsed edge, where they are NaN; 1.0
+  elsewhere);
 * neighbourhood features ``nb_mean_<f>`` and ``nb_range_<f>`` for each scalar
   feature ``f`` of ``neighbour_features`` (default ``K, H, k1, k2``): the mean
   and the spread (max - min) of ``f`` over the point's **mesh neighbours**, the
@@ -22,7 +27,8 @@ Columns, in order:
   ``(i, j +- 1)`` of a structured grid, fewer on a block border; the one-ring of
   a triangle mesh).  They are aggregated, so the column count does not depend on
   the valence; ``nb_count`` is the number of neighbours;
-* the label (e.g. ``Cp``).
+* the label (e.g. ``Cp``); with ``label=None`` there is none: a table of
+  features to predict on (``geomkit dataset --no-label``).
 
 The mesh graph for graph models goes to ``<output stem>.edges.<ext>``: columns
 ``wing, a, b`` (point numbers, each undirected edge once, ``a < b``).
@@ -171,7 +177,7 @@ def wing_table(path, label="Cp", features=None, conditions=None, solver=None,
     solver; ``solver``: None or ``'aero'``.  Raises :class:`geomkit.MeshError`
     when no labels are found or they do not match the points.
     """
-    from ..mesh.extract import _names
+    from ..mesh.extract import CHART_FEATURES, _names
     from ..mesh.extract import features as compute
     from ..mesh.io import columns, read
 
@@ -184,7 +190,14 @@ def wing_table(path, label="Cp", features=None, conditions=None, solver=None,
     n = surface.n_vertices
     conds = None
     pd = getattr(surface, "point_data", {}) or {}
-    if label in pd and solver is None:
+    if label is None:
+        if solver is not None:
+            raise MeshError(f"{where}: solver {solver!r} computes a label; give its name")
+        values = np.empty((1, n))
+        if conditions is not None:
+            conds = np.atleast_2d(np.asarray(conditions, np.float64))
+            values = np.empty((len(conds), n))
+    elif label in pd and solver is None:
         values = np.asarray(pd[label], np.float64).reshape(1, -1)
         if conditions is not None:
             conds = np.atleast_2d(np.asarray(conditions, np.float64))
@@ -211,11 +224,15 @@ def wing_table(path, label="Cp", features=None, conditions=None, solver=None,
         else:
             raise MeshError(f"{where}: no label {label!r} in the point data and no "
                             f"{os.path.basename(_sidecar(path))}; give solver='aero' "
-                            "(geomkit dataset --solver aero) or write labels first")
+                            "(geomkit dataset --solver aero), write labels first, or "
+                            "ask for no label (label=None, geomkit dataset --no-label)")
     if values.shape[1] != n:
         raise MeshError(f"{where}: {values.shape[1]} labels for {n} points")
     edges = mesh_edges(surface)
     per_point = {"point": np.arange(n, dtype=np.int64)}
+    idx = getattr(surface, "point_index", None)
+    per_point["point_index"] = (per_point["point"] if idx is None
+                                else np.asarray(idx, dtype=np.int64))
     P = surface.points
     per_point.update(x=P[:, 0], y=P[:, 1], z=P[:, 2])
     for k in names:
@@ -223,6 +240,8 @@ def wing_table(path, label="Cp", features=None, conditions=None, solver=None,
         flat = v.reshape(n, -1)
         for c, cname in enumerate(columns(k, v)):
             per_point[cname] = flat[:, c]
+    if any(k in CHART_FEATURES for k in names):  # 0 where a pole left them NaN
+        per_point["chart_valid"] = np.asarray(feats.get("chart_valid", np.ones(n)), np.float64)
     if neighbours:
         per_point.update(neighbour_features(feats, edges, n, neighbours))
     m = len(values)
@@ -233,7 +252,8 @@ def wing_table(path, label="Cp", features=None, conditions=None, solver=None,
         cols["alpha"] = np.repeat(conds[:, 1], n)
     for k, v in per_point.items():
         cols[k] = np.tile(v, m)
-    cols[label] = values.ravel()
+    if label is not None:
+        cols[label] = values.ravel()
     return cols, edges
 
 
@@ -382,7 +402,7 @@ def _dataset(paths, output, fmt, work_dir, label, features, conditions, solver, 
                 cols = {c: z[c] for c in z["_names"]}
                 cols["wing"] = np.full(len(cols["wing"]), k, dtype=np.int64)
                 tab.write(cols)
-                rows += len(cols[label])
+                rows += len(cols["point"])
                 if etab is not None:
                     E = z["_edges"]
                     etab.write({"wing": np.full(len(E), cols["wing"][0]), "a": E[:, 0],

@@ -31,6 +31,25 @@ with NACA camber, the span lines ``x = p`` where the camber line's second
 derivative jumps.  :func:`wing_jet` gives the exact first and second
 derivatives, so the family doubles as a test oracle for curvature features.
 
+A rounded tip cap (``tip_cap=True``, sharp trailing edge) closes the tip.
+With ``U(s), L(s)`` the upper and lower tip points at ``sigma = -s, s``
+(``s = sqrt(x)`` in [0, 1]), ``M = (U + L)/2`` the camber point,
+``A = (U - L)/2 = h w`` (``h`` the half-thickness, ``w`` the section's
+thickness direction) and ``T_U, T_L`` the wing's span tangents ``X_t`` there,
+the cap is, for ``phi`` in [0, pi],
+
+    ``C(s, phi) = M + cos(phi) A + sin(phi) (h / b) ((1 + cos phi)/2 T_U + (1 - cos phi)/2 T_L)``
+
+(:func:`cap_jet`).  At ``phi = 0`` it is the upper tip row and its tangent
+``C_phi = (h/b) T_U`` lies in the wing's tangent plane, likewise at ``phi = pi``
+on the lower side: the cap is C1 (tangent-plane continuous) with the wing;
+its curvature jumps across the tip, as where two surfaces are blended.  On a
+wing whose span tangent at the tip is the span axis (no sweep, taper,
+dihedral or twist) it is the half body of revolution of each tip
+half-thickness profile about the camber line, reaching ``h`` beyond the tip.
+The grid of the cap collapses to a point at the nose (``s = 0``, a smooth
+pole) and at the trailing edge (``s = 1``, the end of the crease).
+
 Grids (:func:`wing_grid`): point ``(i, j)`` is ``sigma = 1 - 2 i / (ni - 1)``,
 ``t = j / (nj - 1)``; ``X_i x X_j`` points out of the wing.  With a sharp
 trailing edge the first and last rows are the same points, bit for bit.
@@ -56,7 +75,7 @@ from ..errors import MeshError
 __all__ = [
     "wing", "WingParams", "naca", "wing_jet", "wing_point", "wing_params", "wing_grid",
     "wing_blocks", "wing_triangles", "sample_family", "write_wing", "read_wing_params",
-    "wing_curvature", "FAMILY_RANGES",
+    "wing_curvature", "FAMILY_RANGES", "cap_jet", "cap_params", "cap_grid",
 ]
 
 _A = (0.2969, -0.4901, 0.4621, -0.4158, 0.1469)
@@ -71,7 +90,8 @@ class WingParams:
     angles in degrees).  ``section`` is ``'naca'`` (4-digit camber ``camber``,
     ``camber_pos``), ``'naca5'`` (``design_cl``, ``camber_pos`` = P/20 with P in 1..5)
     or ``'cst'`` (``cst_upper``, ``cst_lower``); ``thickness`` applies to the NACA
-    sections."""
+    sections; ``tip_cap`` closes the tip with a rounded cap (see the module
+    docstring)."""
 
     span: float = 3.0
     c_root: float = 1.0
@@ -90,6 +110,7 @@ class WingParams:
     cst_upper: tuple = field(default=(0.17, 0.16, 0.15, 0.14))
     cst_lower: tuple = field(default=(-0.17, -0.16, -0.15, -0.14))
     te_thickness: float = 0.0
+    tip_cap: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "cst_upper", tuple(float(x) for x in self.cst_upper))
@@ -110,6 +131,9 @@ class WingParams:
             bad.append("cst weights must not be empty")
         if not 0 <= self.te_thickness < 0.2:
             bad.append(f"te_thickness = {self.te_thickness} (0 <= h < 0.2)")
+        if self.tip_cap and self.te_thickness:
+            bad.append("tip_cap needs a sharp trailing edge (te_thickness = 0)")
+        object.__setattr__(self, "tip_cap", bool(self.tip_cap))
         if abs(self.sweep_deg) >= 80 or abs(self.dihedral_deg) >= 80:
             bad.append("sweep and dihedral must be within (-80, 80) degrees")
         if bad:
@@ -216,6 +240,11 @@ def _rot(u, w, th):
 def wing_jet(p, sigma, t):
     """Exact ``X, X_s, X_t, X_ss, X_st, X_tt`` (each ``broadcast(sigma, t).shape + (3,)``)
     of the wing ``p`` (a :class:`WingParams`) in the ``(sigma, t)`` chart."""
+    return _jet(p, sigma, t)[:6]
+
+
+def _jet(p, sigma, t):
+    """:func:`wing_jet` and ``X_sst`` (the cap needs ``d^2/ds^2`` of ``X_t``)."""
     s, t = np.broadcast_arrays(np.asarray(sigma, float), np.asarray(t, float))
     s, t = s.copy(), t.copy()
     x, dx, d2x, z, dz, d2z = _section(s, p)
@@ -244,7 +273,79 @@ def wing_jet(p, sigma, t):
     Xst = np.stack([dc * du + c * dth * dqu, zero, dc * dw + c * dth * dqw], -1)
     Xtt = np.stack([2 * dc * dth * qu - c * dth**2 * ru, zero,
                     2 * b * p.bend + 2 * dc * dth * qw - c * dth**2 * rw], -1)
-    return X, Xs, Xt, Xss, Xst, Xtt
+    d2qu, d2qw = _rot(d2z, -d2x, th)
+    Xsst = np.stack([dc * d2u + c * dth * d2qu, zero, dc * d2w + c * dth * d2qw], -1)
+    return X, Xs, Xt, Xss, Xst, Xtt, Xsst
+
+
+def cap_jet(p, s, phi):
+    """Exact ``C, C_s, C_phi, C_ss, C_sphi, C_phiphi`` of the tip cap of wing ``p``
+    at ``(s, phi)``, ``s`` in [0, 1] (``s^2`` the chord fraction), ``phi`` in
+    [0, pi] (0 on the upper surface); the construction is in the module docstring.
+    ``C_s x C_phi`` points out of the wing.
+
+    >>> p = WingParams(tip_cap=True)
+    >>> C = cap_jet(p, np.array([0.5, 0.5]), np.array([0.0, np.pi / 2]))[0]
+    >>> bool(np.allclose(C[0], wing_point(p, -0.5, 1.0))), bool(C[1, 1] > p.span)
+    (True, True)
+    """
+    s, phi = np.broadcast_arrays(np.asarray(s, float), np.asarray(phi, float))
+    one = np.ones_like(s)
+    U = _jet(p, -s, one)  # upper: sigma = -s, so d/ds flips the odd derivatives
+    L = _jet(p, s, one)
+    u = (U[0], -U[1], U[3], U[2], -U[4], U[6])  # X, X', X'', T, T', T'' along s
+    lo = (L[0], L[1], L[3], L[2], L[4], L[6])
+    M = [(a + b) / 2 for a, b in zip(u[:3], lo[:3])]
+    A = [(a - b) / 2 for a, b in zip(u[:3], lo[:3])]
+    th = np.radians(p.twist_tip_deg)
+    w = np.array([np.sin(th), 0.0, np.cos(th)])  # the section's thickness direction
+    h = [(a * w).sum(-1)[..., None] for a in A]
+
+    def scaled(T):  # h T / b and its two s-derivatives
+        return [h[0] * T[0] / p.span, (h[1] * T[0] + h[0] * T[1]) / p.span,
+                (h[2] * T[0] + 2 * h[1] * T[1] + h[0] * T[2]) / p.span]
+
+    BU, BL = scaled(u[3:]), scaled(lo[3:])
+    c1, s1 = np.cos(phi)[..., None], np.sin(phi)[..., None]
+    c2, s2 = np.cos(2 * phi)[..., None], np.sin(2 * phi)[..., None]
+    f = (c1, -s1, -c1)  # cos phi and its phi-derivatives
+    gu = ((s1 + s2 / 2) / 2, (c1 + c2) / 2, (-s1 - 2 * s2) / 2)  # sin phi (1 + cos phi) / 2
+    gl = ((s1 - s2 / 2) / 2, (c1 - c2) / 2, (-s1 + 2 * s2) / 2)  # sin phi (1 - cos phi) / 2
+
+    def part(ks, kp):  # d^ks/ds^ks d^kp/dphi^kp of C
+        out = f[kp] * A[ks] + gu[kp] * BU[ks] + gl[kp] * BL[ks]
+        return out + M[ks] if kp == 0 else out
+
+    return part(0, 0), part(1, 0), part(0, 1), part(2, 0), part(1, 1), part(0, 2)
+
+
+def cap_params(ns, nphi):
+    """The ``(s, phi)`` of cap grid point ``(k, l)``: two (ns, nphi) arrays."""
+    return np.meshgrid(np.linspace(0.0, 1.0, ns), np.linspace(0.0, np.pi, nphi), indexing="ij")
+
+
+def _cap_size(ni, n_cap):
+    if ni % 2 == 0:
+        raise MeshError(f"a wing with a tip cap needs an odd ni (a leading-edge row), got {ni}")
+    n = max(5, (ni - 1) // 8 + 1) if n_cap is None else int(n_cap)
+    if n < 3:
+        raise MeshError(f"tip cap with {n} points around: need >= 3")
+    return ni // 2 + 1, n
+
+
+def cap_grid(p, ni=129, nj=33, n_cap=None):
+    """The tip cap as a grid ``(ni // 2 + 1, n_cap)``: point ``(k, l)`` at
+    ``s = k / (ni // 2)`` (the wing grid's chord stations), ``phi = pi l / (n_cap - 1)``
+    (default ``n_cap``: ``(ni - 1) // 8 + 1``, at least 5).  Its rows ``l = 0`` and
+    ``l = n_cap - 1`` are the wing's upper and lower tip points bit for bit, and
+    its rows ``k = 0`` (nose) and ``k = ni // 2`` (trailing edge) collapse to a point."""
+    ns, nphi = _cap_size(ni, n_cap)
+    C = cap_jet(p, *cap_params(ns, nphi))[0]
+    tip = wing_grid(p, ni, nj)[:, -1]
+    mid = ni // 2
+    C[:, 0], C[:, -1] = tip[mid:], tip[mid::-1]
+    C[0], C[-1] = tip[mid], tip[0]
+    return C
 
 
 def wing_point(p, sigma, t):
@@ -276,13 +377,16 @@ def wing_grid(p=None, ni=129, nj=33):
     return X
 
 
-def wing_blocks(p=None, ni=129, nj=33, multi=False):
+def wing_blocks(p=None, ni=129, nj=33, multi=False, n_cap=None):
     """Blocks for a Plot3D file: ``[X]``, or with ``multi`` the lower and upper
     surfaces as two blocks (``ni`` odd; they share the leading-edge row) plus,
-    for a blunt trailing edge, the flat base as a third block ``(3, nj)``."""
+    for a blunt trailing edge, the flat base as a third block ``(3, nj)``.
+    A wing with ``tip_cap`` gets its cap (:func:`cap_grid`) as the last block."""
+    p = p or WingParams()
     X = wing_grid(p, ni, nj)
+    cap = [cap_grid(p, ni, nj, n_cap)] if p.tip_cap else []
     if not multi:
-        return [X]
+        return [X, *cap]
     if ni % 2 == 0:
         raise MeshError(f"multi-block wing needs an odd ni (a leading-edge row), got {ni}")
     mid = ni // 2
@@ -290,7 +394,7 @@ def wing_blocks(p=None, ni=129, nj=33, multi=False):
     if (p or WingParams()).te_thickness > 0:
         w = np.array([0.0, 0.5, 1.0])[:, None, None]
         blocks.append(X[-1][None] * (1 - w) + X[0][None] * w)  # upper TE -> lower TE
-    return blocks
+    return blocks + cap
 
 
 def wing(params=None, ni=129, nj=33, multi=False, **kw):
@@ -317,9 +421,10 @@ def wing(params=None, ni=129, nj=33, multi=False, **kw):
     return s
 
 
-def wing_triangles(p=None, ni=129, nj=33):
+def wing_triangles(p=None, ni=129, nj=33, n_cap=None):
     """The wing as a triangle mesh ``(V, F)``: the grid's cells split along a
-    diagonal; a sharp trailing edge is merged, a blunt one closed by a flat strip."""
+    diagonal; a sharp trailing edge is merged, a blunt one closed by a flat strip;
+    a tip cap's points follow the wing's (its seams and poles welded to them)."""
     X = wing_grid(p, ni, nj)
     m = ni - 1 if np.array_equal(X[0], X[-1]) else ni
     idx = np.arange(m * nj).reshape(nj, m).T  # (m, nj), i fastest
@@ -327,7 +432,20 @@ def wing_triangles(p=None, ni=129, nj=33):
     q = np.stack([idx[:-1, :-1], idx[1:, :-1], idx[1:, 1:], idx[:-1, 1:]], -1).reshape(-1, 4)
     F = np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]]).astype(np.int64)
     V = X[:m].transpose(1, 0, 2).reshape(-1, 3)
-    return V, F
+    p = p or WingParams()
+    if not p.tip_cap:
+        return V, F
+    C = cap_grid(p, ni, nj, n_cap)
+    ns, nphi = C.shape[:2]
+    mid, tip = ni // 2, idx[:, -1]  # tip[i]: vertex of wing point (i, nj - 1)
+    cidx = np.empty((ns, nphi), np.int64)
+    cidx[1:-1, 1:-1] = len(V) + np.arange((ns - 2) * (nphi - 2)).reshape(ns - 2, nphi - 2)
+    cidx[:, 0], cidx[:, -1] = tip[mid:], tip[mid::-1]
+    cidx[0], cidx[-1] = tip[mid], tip[0]
+    q = np.stack([cidx[:-1, :-1], cidx[1:, :-1], cidx[1:, 1:], cidx[:-1, 1:]], -1).reshape(-1, 4)
+    T = np.concatenate([q[:, [0, 1, 2]], q[:, [0, 2, 3]]])
+    T = T[(T[:, 0] != T[:, 1]) & (T[:, 1] != T[:, 2]) & (T[:, 0] != T[:, 2])]  # at the poles
+    return np.concatenate([V, C[1:-1, 1:-1].reshape(-1, 3)]), np.concatenate([F, T])
 
 
 #: default ranges of :func:`sample_family` (uniform in each)
@@ -371,7 +489,8 @@ def write_wing(path, p=None, ni=129, nj=33, multi=False, binary=False):
     if ext in (".xyz", ".x", ".p3d", ".fmt", ".g", ".grd"):
         from .plot3d import write_plot3d
 
-        write_plot3d(path, wing_blocks(p, ni, nj, multi), binary=binary, multi=multi or None)
+        write_plot3d(path, wing_blocks(p, ni, nj, multi), binary=binary,
+                     multi=multi or p.tip_cap or None)
     elif ext in _TRI_EXT:
         from .._io import atomic_path
         from .io import _meshio
@@ -402,13 +521,18 @@ def read_wing_params(path):
         raise MeshError(f"{path}: no wing parameters ({j} not found)") from None
 
 
-def wing_curvature(p, sigma, t):
+def wing_curvature(p, sigma, t, cap=False):
     """Exact ``K, H`` of wing ``p`` at ``(sigma, t)`` with the outward normal
     (the grid's ``X_i x X_j``), in geomkit's convention ``H = tr(g^-1 b) / 2``,
-    ``b_ij = X_ij . N``."""
-    _, Xs, Xt, Xss, Xst, Xtt = wing_jet(p, sigma, t)
+    ``b_ij = X_ij . N``.  With ``cap``, on the tip cap at ``(s, phi) = (sigma, t)``
+    (:func:`cap_jet`; undefined at the poles ``s = 0, 1``)."""
+    if cap:
+        _, Xs, Xt, Xss, Xst, Xtt = cap_jet(p, sigma, t)
+        n = np.cross(Xs, Xt)
+    else:
+        _, Xs, Xt, Xss, Xst, Xtt = wing_jet(p, sigma, t)
+        n = -np.cross(Xs, Xt)  # the grid's i runs against sigma
     E, F, G = (Xs * Xs).sum(-1), (Xs * Xt).sum(-1), (Xt * Xt).sum(-1)
-    n = -np.cross(Xs, Xt)  # the grid's i runs against sigma
     N = n / np.linalg.norm(n, axis=-1)[..., None]
     L, M, Nn = (Xss * N).sum(-1), (Xst * N).sum(-1), (Xtt * N).sum(-1)
     D = E * G - F * F
