@@ -847,8 +847,8 @@ def _uv_kernel(V, UV, ptr, nbr, boundary, near, degree, J, status, T):
                 continue
             for k in range(cnt):
                 ws[k] = _weight(xs[k] * xs[k] + ys[k] * ys[k])
-            nu = _fit(xs, ys, zs, ws, cnt, A, r, phi, 3, 14 if (near[v] or degree == 4) else 9, rsave,
-                      mom, zm)
+            nu = _fit(xs, ys, zs, ws, cnt, A, r, phi, 3, 14 if (near[v] or degree == 4) else 9,
+                      rsave, mom, zm)
             if nu == 0:
                 status[v] = 2
                 continue
