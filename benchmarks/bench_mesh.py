@@ -94,15 +94,9 @@ def jittered(V, F, amount=0.25, seed=0):
 
 
 def wing_reference(s, t):
-    from geomkit.mesh.demo import wing_jet
+    from geomkit.mesh.demo import wing_curvature
 
-    _, Xs, Xt, Xss, Xst, Xtt = wing_jet(s, t)
-    n = -np.cross(Xs, Xt)
-    N = n / np.linalg.norm(n, axis=-1)[..., None]
-    E, F, G = (Xs * Xs).sum(-1), (Xs * Xt).sum(-1), (Xt * Xt).sum(-1)
-    L, M, Nn = (Xss * N).sum(-1), (Xst * N).sum(-1), (Xtt * N).sum(-1)
-    D = E * G - F * F
-    return (L * Nn - M * M) / D, (E * Nn - 2 * F * M + G * L) / (2 * D)
+    return wing_curvature(s, t)
 
 
 def make_meshes(sizes, folder):

@@ -11,7 +11,7 @@ but the sharp trailing edge of the wing).
 import numpy as np
 from mesh_surfaces import grid_triangles, icosphere, jitter_sphere, param_jitter, saddle, torus
 
-from geomkit.mesh.demo import wing_jet, wing_triangles
+from geomkit.mesh.demo import wing_curvature, wing_triangles
 
 KINDS = ("sphere", "icosphere", "ellipsoid", "torus", "saddle", "cylinder", "wing")
 #: approximate vertex counts of the three resolutions
@@ -108,13 +108,7 @@ def cylinder(n, jitter=0.0, seed=0, radius=0.5, length=1.5):
 def wing(n, jitter=0.0, seed=0):
     nj = max(int(round(np.sqrt(n / 4))), 5)
     V, F, s, t = wing_triangles(4 * nj + 1, nj, jitter=jitter, seed=seed)
-    _, Xs, Xt, Xss, Xst, Xtt = wing_jet(s, t)
-    nn = -np.cross(Xs, Xt)
-    N = nn / np.linalg.norm(nn, axis=-1)[..., None]
-    E, Fm, G = (Xs * Xs).sum(-1), (Xs * Xt).sum(-1), (Xt * Xt).sum(-1)
-    L, M, Nn = (Xss * N).sum(-1), (Xst * N).sum(-1), (Xtt * N).sum(-1)
-    D = E * G - Fm * Fm
-    K, H = (L * Nn - M * M) / D, (E * Nn - 2 * Fm * M + G * L) / (2 * D)
+    K, H = wing_curvature(s, t)
     bd = (t <= 0) | (t >= 1)
     return V, F, _ans(K, H, bd, s**2 < 1 - 1e-12)
 

@@ -2,7 +2,7 @@ r"""Differential geometry of triangle meshes.
 
 Arrays in, arrays out: ``V: (n, 3) float64``, ``F: (m, 3) int64``.
 
-**Jet fit** (the default, :func:`jet_fit`).  At each vertex ``p`` the surface is
+**Jet fit** (:func:`jet_fit`).  At each vertex ``p`` the surface is
 written as a height function over the tangent plane of a first normal ``n0``
 (area-weighted face normals): in an orthonormal frame ``(t1, t2, n0)``,
 ``w(x, y) = a1 x + a2 y + (a3 x^2 + 2 a4 xy + a5 y^2)/2 + cubic terms`` is
@@ -25,6 +25,12 @@ outward normal (faces counter-clockwise seen from outside) has ``H = -1/a``.
 curvature by angle defect over the mixed area, mean curvature from the
 cotangent Laplacian ``Delta X = 2 H N`` (Meyer et al. 2003, with the sign of
 MATH 7.1).  They converge only on very regular meshes.
+
+**The default** (:func:`curvature`, ``method='auto'``): the quartic jet
+corrected by the one-ring estimators of its residuals (exact cancellation of
+the one-ring discretisation error between the mesh's fan and the same fan
+moved onto the jet), and the plain one-ring value where it agrees with that
+to within the jet's own uncertainty; boundaries keep the one-sided jet.
 
 **UV chart** (:func:`uv_jet`): when the mesh carries a parameterisation, ``X``
 itself is fitted as a cubic in ``(u - u0, v - v0)``; its 2-jet feeds the same
@@ -283,23 +289,35 @@ def _nested_solve(A, rsave, nu, x):
         x[i] = t / A[i, i]
 
 
-@nb.njit(cache=True)
-def _kh(f1, f2, f11, f12, f22, hz, m11, m12, m21, m22):
-    """``K`` and ``H`` of the graph with the given whitened-chart derivatives."""
-    a1 = hz * (m11 * f1 + m21 * f2)
-    a2 = hz * (m12 * f1 + m22 * f2)
+@nb.njit(cache=True, inline="always")
+def _to_chart(f1, f2, f11, f12, f22, hz, m11, m12, m21, m22):
+    """First and second derivatives of the height over the tangent-plane chart
+    from those in the whitened chart: grad w = hz M^T grad f, Hess w = hz M^T Hf M."""
     p11 = f11 * m11 + f12 * m21
     p12 = f11 * m12 + f12 * m22
     p21 = f12 * m11 + f22 * m21
     p22 = f12 * m12 + f22 * m22
-    a3 = hz * (m11 * p11 + m21 * p21)
-    a4 = hz * (m11 * p12 + m21 * p22)
-    a5 = hz * (m12 * p12 + m22 * p22)
+    return (hz * (m11 * f1 + m21 * f2), hz * (m12 * f1 + m22 * f2),
+            hz * (m11 * p11 + m21 * p21), hz * (m11 * p12 + m21 * p22),
+            hz * (m12 * p12 + m22 * p22))
+
+
+@nb.njit(cache=True, inline="always")
+def _graph_forms(a1, a2, a3, a4, a5):
+    """``E, F, G, L, M, N, K, H`` of the graph ``w`` with the given derivatives."""
     sq = np.sqrt(1.0 + a1 * a1 + a2 * a2)
     E, Fm, G = 1.0 + a1 * a1, a1 * a2, 1.0 + a2 * a2
     L, M, Nn = a3 / sq, a4 / sq, a5 / sq
     D = E * G - Fm * Fm
-    return (L * Nn - M * M) / D, (E * Nn - 2.0 * Fm * M + G * L) / (2.0 * D)
+    return E, Fm, G, L, M, Nn, (L * Nn - M * M) / D, (E * Nn - 2.0 * Fm * M + G * L) / (2.0 * D)
+
+
+@nb.njit(cache=True)
+def _kh(f1, f2, f11, f12, f22, hz, m11, m12, m21, m22):
+    """``K`` and ``H`` of the graph with the given whitened-chart derivatives."""
+    a1, a2, a3, a4, a5 = _to_chart(f1, f2, f11, f12, f22, hz, m11, m12, m21, m22)
+    f = _graph_forms(a1, a2, a3, a4, a5)
+    return f[6], f[7]
 
 
 @nb.njit(parallel=True, cache=True)
@@ -409,16 +427,30 @@ def _corner(ux, uy, uz, wx, wy, wz):
     return dv, cr, area, cotb, cota, fx, fy, fz
 
 
+@nb.njit(cache=True, inline="always")
+def _add_corner(acc, i, ux, uy, uz, wx, wy, wz):
+    """Accumulate the mixed area, cotangent Laplacian and cross product of the
+    triangle ``(v, v + u, v + w)`` into ``acc[i]``; return dot and |cross| at ``v``."""
+    dv, cr, ar, cb, ca, fx, fy, fz = _corner(ux, uy, uz, wx, wy, wz)
+    acc[i, 0] += ar
+    acc[i, 1] += cb * ux + ca * wx
+    acc[i, 2] += cb * uy + ca * wy
+    acc[i, 3] += cb * uz + ca * wz
+    acc[i, 4] += fx
+    acc[i, 5] += fy
+    acc[i, 6] += fz
+    return dv, cr
+
+
 @nb.njit(cache=True)
-def _ring_pair(v, V, ring, m, sh, nx, ny, nz):
+def _ring_pair(v, V, ring, m, sh, nx, ny, nz, acc):
     """Angle-defect ``K`` and cotangent-Laplacian ``H`` (the formulas of
     :func:`one_ring`) at ``v`` over its closed fan of triangles ``(v, ring[j],
     ring[j + 1])``, and over the same fan with ring vertex ``j`` moved by
-    ``-sh[j]`` along ``(nx, ny, nz)``: ``(K, H, K_moved, H_moved)``."""
+    ``-sh[j]`` along ``(nx, ny, nz)``: ``(K, H, K_moved, H_moved)``; ``acc``
+    (2, 7) is scratch."""
     px, py, pz = V[v, 0], V[v, 1], V[v, 2]
-    area, area2 = 0.0, 0.0
-    lx, ly, lz, l2x, l2y, l2z = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
-    cx, cy, cz, c2x, c2y, c2z = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    acc[:] = 0.0
     # the angle sums as arguments of products of unit complex numbers (each angle
     # is in (0, pi): a product crossing into the lower half plane has passed pi)
     pr, pi_, turns = 1.0, 0.0, 0
@@ -427,42 +459,35 @@ def _ring_pair(v, V, ring, m, sh, nx, ny, nz):
         a, b = ring[j], ring[(j + 1) % m]
         ux, uy, uz = V[a, 0] - px, V[a, 1] - py, V[a, 2] - pz
         wx, wy, wz = V[b, 0] - px, V[b, 1] - py, V[b, 2] - pz
-        dv, cr, ar, cb, ca, fx, fy, fz = _corner(ux, uy, uz, wx, wy, wz)
+        dv, cr = _add_corner(acc, 0, ux, uy, uz, wx, wy, wz)
         tr, ti = pr * dv - pi_ * cr, pr * cr + pi_ * dv
         if pi_ >= 0.0 and ti < 0.0:
             turns += 1
         s = np.sqrt(tr * tr + ti * ti)
         pr, pi_ = tr / s, ti / s
-        area += ar
-        lx += cb * ux + ca * wx
-        ly += cb * uy + ca * wy
-        lz += cb * uz + ca * wz
-        cx += fx
-        cy += fy
-        cz += fz
         da, db = sh[j], sh[(j + 1) % m]
-        ux, uy, uz = ux - da * nx, uy - da * ny, uz - da * nz
-        wx, wy, wz = wx - db * nx, wy - db * ny, wz - db * nz
-        dv2, cr2, ar, cb, ca, fx, fy, fz = _corner(ux, uy, uz, wx, wy, wz)
-        area2 += ar
-        l2x += cb * ux + ca * wx
-        l2y += cb * uy + ca * wy
-        l2z += cb * uz + ca * wz
-        c2x += fx
-        c2y += fy
-        c2z += fz
+        dv2, cr2 = _add_corner(acc, 1, ux - da * nx, uy - da * ny, uz - da * nz,
+                               wx - db * nx, wy - db * ny, wz - db * nz)
         # times (dv2 + i cr2) (dv - i cr), normalised
         tr, ti = dv2 * dv + cr2 * cr, cr2 * dv - dv2 * cr
         qr, qi = qr * tr - qi * ti, qr * ti + qi * tr
         s = np.sqrt(qr * qr + qi * qi)
         qr, qi = qr / s, qi / s
     ang = np.arctan2(pi_, pr) + 2.0 * np.pi * turns
-    ang2 = ang + np.arctan2(qi, qr)
-    c = np.sqrt(cx * cx + cy * cy + cz * cz)
-    c2 = np.sqrt(c2x * c2x + c2y * c2y + c2z * c2z)
-    return ((2.0 * np.pi - ang) / area, 0.25 * (lx * cx + ly * cy + lz * cz) / (c * area),
-            (2.0 * np.pi - ang2) / area2,
-            0.25 * (l2x * c2x + l2y * c2y + l2z * c2z) / (c2 * area2))
+    return (_kh_fan(acc, 0, ang), _hh_fan(acc, 0),
+            _kh_fan(acc, 1, ang + np.arctan2(qi, qr)), _hh_fan(acc, 1))
+
+
+@nb.njit(cache=True, inline="always")
+def _kh_fan(acc, i, ang):
+    return (2.0 * np.pi - ang) / acc[i, 0]
+
+
+@nb.njit(cache=True, inline="always")
+def _hh_fan(acc, i):
+    c = np.sqrt(acc[i, 4] ** 2 + acc[i, 5] ** 2 + acc[i, 6] ** 2)
+    return 0.25 * (acc[i, 1] * acc[i, 4] + acc[i, 2] * acc[i, 5] + acc[i, 3] * acc[i, 6]) / (
+        c * acc[i, 0])
 
 
 @nb.njit(parallel=True, cache=True)
@@ -487,6 +512,7 @@ def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, todo, normal, K, H, k1,
         res1 = np.zeros(MAXNB)
         sh = np.zeros(MAXNB)
         ring = np.empty(MAXNB, dtype=np.int64)
+        acc = np.empty((2, 7))
         for v in range(t * chunk, min(n, (t + 1) * chunk)):
             if not todo[v]:
                 continue
@@ -534,26 +560,13 @@ def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, todo, normal, K, H, k1,
                 ss -= r[i, 0] * rsave[i, 0]
             rho = np.sqrt(max(ss, 0.0) / sw * cnt / max(cnt - nu, 1))
             sigma[v] = hz * rho * 0.5 * (m11 * m11 + m12 * m12 + m21 * m21 + m22 * m22)
-            # back to the tangent-plane chart: grad w = hz M^T grad f, Hess w = hz M^T Hf M
-            f1, f2, f11, f12, f22 = r[0, 0], r[1, 0], r[2, 0], r[3, 0], r[4, 0]
-            a1 = hz * (m11 * f1 + m21 * f2)
-            a2 = hz * (m12 * f1 + m22 * f2)
-            p11 = f11 * m11 + f12 * m21
-            p12 = f11 * m12 + f12 * m22
-            p21 = f12 * m11 + f22 * m21
-            p22 = f12 * m12 + f22 * m22
-            a3 = hz * (m11 * p11 + m21 * p21)
-            a4 = hz * (m11 * p12 + m21 * p22)
-            a5 = hz * (m12 * p12 + m22 * p22)
+            a1, a2, a3, a4, a5 = _to_chart(r[0, 0], r[1, 0], r[2, 0], r[3, 0], r[4, 0], hz,
+                                           m11, m12, m21, m22)
             sq = np.sqrt(1.0 + a1 * a1 + a2 * a2)
             mx = (nx - a1 * ax - a2 * bx) / sq
             my = (ny - a1 * ay - a2 * by) / sq
             mz = (nz - a1 * az - a2 * bz) / sq
-            E, Fm, G = 1.0 + a1 * a1, a1 * a2, 1.0 + a2 * a2
-            L, M, Nn = a3 / sq, a4 / sq, a5 / sq
-            D = E * G - Fm * Fm
-            K[v] = (L * Nn - M * M) / D
-            H[v] = (E * Nn - 2.0 * Fm * M + G * L) / (2.0 * D)
+            E, Fm, G, L, M, Nn, K[v], H[v] = _graph_forms(a1, a2, a3, a4, a5)
             e1, e2, x1, y1, z1 = principal_point(
                 E, Fm, G, L, M, Nn,
                 ax + a1 * nx, ay + a1 * ny, az + a1 * nz,
@@ -592,7 +605,7 @@ def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, todo, normal, K, H, k1,
                             break
                 # the one-ring estimates on the mesh, and on its fan moved onto the
                 # jet: their difference is the one-ring reading of the fit's residuals
-                ko, ho, kj, hj = _ring_pair(v, V, ring, m, sh, nx, ny, nz)
+                ko, ho, kj, hj = _ring_pair(v, V, ring, m, sh, nx, ny, nz, acc)
                 kc, hc = kq + ko - kj, hq + ho - hj
                 kerr = max(kerr, abs(kc - kq))
                 herr = max(herr, abs(hc - hq))
