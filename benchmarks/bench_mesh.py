@@ -12,7 +12,8 @@ every peer method (libigl angle defect / Voronoi area and cotangent
 Laplacian, ``principal_curvature`` r=2 and r=5; pymeshlab discrete, Taubin,
 quadric and scale-dependent quadric fits; VTK ``vtkCurvatures``; trimesh
 defect over barycentric area and, with rtree, the ball mean curvature); per
-file and quantity the ratio default / best peer.
+file and quantity the ratio default / best peer.  pymeshlab's filters take
+minutes on the 40k wing (``--sizes 600,5000`` for a quick run).
 
 Surfaces (closed forms known, MATH 7.4): a geodesic icosphere (regular), the
 same jittered (vertices moved tangentially by up to 0.25 edge, then back onto
