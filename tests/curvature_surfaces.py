@@ -11,7 +11,7 @@ but the sharp trailing edge of the wing).
 import numpy as np
 from mesh_surfaces import grid_triangles, icosphere, jitter_sphere, param_jitter, saddle, torus
 
-from geomkit.mesh.demo import wing_curvature, wing_triangles
+from geomkit.mesh.demo import wing_jet, wing_triangles
 
 KINDS = ("sphere", "icosphere", "ellipsoid", "torus", "saddle", "cylinder", "wing")
 #: approximate vertex counts of the three resolutions
@@ -103,6 +103,18 @@ def cylinder(n, jitter=0.0, seed=0, radius=0.5, length=1.5):
     F = grid_triangles(nt, nz, periodic_i=True)
     bd = (Z <= 0) | (Z >= length)
     return P, F, _ans(np.zeros(len(P)), np.full(len(P), -0.5 / radius), bd)
+
+
+def wing_curvature(sigma, t):
+    """Exact ``K, H`` of the demo wing at ``(sigma, t)``, outward normal
+    ``-X_s x X_t``."""
+    _, Xs, Xt, Xss, Xst, Xtt = wing_jet(sigma, t)
+    nn = -np.cross(Xs, Xt)
+    N = nn / np.linalg.norm(nn, axis=-1)[..., None]
+    E, Fm, G = (Xs * Xs).sum(-1), (Xs * Xt).sum(-1), (Xt * Xt).sum(-1)
+    L, M, Nn = (Xss * N).sum(-1), (Xst * N).sum(-1), (Xtt * N).sum(-1)
+    D = E * G - Fm * Fm
+    return (L * Nn - M * M) / D, (E * Nn - 2 * Fm * M + G * L) / (2 * D)
 
 
 def wing(n, jitter=0.0, seed=0):

@@ -195,7 +195,7 @@ def process_one(task):
 
                 r = process_file(inp, out, features=task.get("features"), fmt=fmt,
                                  repair=bool(task.get("repair")),
-                                 method=task.get("method", "auto"), **task.get("options", {}))
+                                 method=task.get("method", "jet"), **task.get("options", {}))
         rec["n_points"] = int(r["n_points"])
         rec["status"] = "ok"
     except GeomkitError as e:

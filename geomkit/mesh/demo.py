@@ -29,7 +29,7 @@ True
 
 import numpy as np
 
-__all__ = ["WING", "wing_point", "wing_jet", "wing_curvature", "wing_grid", "wing_triangles"]
+__all__ = ["WING", "wing_point", "wing_jet", "wing_grid", "wing_triangles"]
 
 _A = (0.2969, -0.4901, 0.4621, -0.4158, 0.1469)
 
@@ -72,18 +72,6 @@ def wing_jet(sigma, t, **params):
     Xst = np.stack([dc * dx, zero, dc * dz], -1)
     Xtt = np.stack([zero, zero, 2 * b * p["dihedral"] + zero], -1)
     return X, Xs, Xt, Xss, Xst, Xtt
-
-
-def wing_curvature(sigma, t, **params):
-    """Exact ``K, H`` of the wing at ``(sigma, t)``, with the outward normal
-    ``-X_s x X_t`` (the grid's ``X_i x X_j``) and ``b_ij = X_ij . N``."""
-    _, Xs, Xt, Xss, Xst, Xtt = wing_jet(sigma, t, **params)
-    n = -np.cross(Xs, Xt)
-    N = n / np.linalg.norm(n, axis=-1)[..., None]
-    E, F, G = (Xs * Xs).sum(-1), (Xs * Xt).sum(-1), (Xt * Xt).sum(-1)
-    L, M, Nn = (Xss * N).sum(-1), (Xst * N).sum(-1), (Xtt * N).sum(-1)
-    D = E * G - F * F
-    return (L * Nn - M * M) / D, (E * Nn - 2 * F * M + G * L) / (2 * D)
 
 
 def wing_params(ni, nj):

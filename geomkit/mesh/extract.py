@@ -18,8 +18,6 @@ Gamma      (n, 2, 2, 2)  ``Gamma^k_ij`` at ``[:, k, i, j]``        (chart)
 b          (n, 2, 2)     second fundamental form ``b_ij = X_ij . N``  (chart)
 R1212      (n,)          ``R_1212 = det b = K det g``           (chart)
 dA         (n,)          area element ``sqrt(det g)``           (chart)
-K_err      (n,)          estimated absolute error of ``K``      (triangles)
-H_err      (n,)          estimated absolute error of ``H``      (triangles)
 =========  ============  =====================================================
 
 **Conventions.**  ``S = g^-1 b`` with ``b_ij = X_ij . N`` (MATH 7.1, 7.4): with
@@ -34,6 +32,10 @@ invariants.  ``g, dg, Gamma, b, R1212, dA`` are components in a chart: the
 ``(i, j)`` index chart of a structured grid, or the ``uv`` parameterisation of
 a triangle mesh that carries one.  A triangle mesh without ``uv`` has no chart,
 and asking for chart features is an error (they would be made up).
+
+**Error estimates** (triangle meshes, methods 'auto' and 'corrected'):
+``K_err``, ``H_err`` (n,), the estimated absolute error of ``K`` and ``H`` at
+each point (an order of magnitude; see :func:`geomkit.mesh.triangle.curvature`).
 """
 
 import os
@@ -62,10 +64,11 @@ FEATURES = INVARIANT_FEATURES + CHART_FEATURES + ERROR_FEATURES
 FEATURE_SHAPES = {
     "normal": (3,), "K": (), "H": (), "k1": (), "k2": (), "d1": (3,), "d2": (3,),
     "S": (3, 3), "g": (2, 2), "dg": (2, 2, 2), "Gamma": (2, 2, 2), "b": (2, 2),
-    "R1212": (), "dA": (), "K_err": (), "H_err": (),
+    "R1212": (), "dA": (),
 }  # fmt: skip
 _DEFAULT = ("normal", "K", "H", "k1", "k2", "d1", "d2")
 _DEFAULT_CHART = ("g", "Gamma", "b", "R1212")
+FEATURE_SHAPES.update({k: () for k in ERROR_FEATURES})
 
 
 def _names(names, surface):
