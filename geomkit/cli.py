@@ -83,10 +83,12 @@ def _args_features(p):
                         "b,R1212,dA")
     p.add_argument("--format", choices=("npz", "vtu", "vts", "parquet", "csv"), default=None,
                    help="output format (default: from the output extension, else npz)")
-    p.add_argument("--method", choices=("jet", "one-ring"), default="jet",
-                   help="triangle meshes: cubic jet fit (default) or one-ring estimators")
-    p.add_argument("--degree", type=int, choices=(3, 4), default=3,
-                   help="triangle meshes: degree of the jet fit (4: more accurate, slower)")
+    p.add_argument("--method", choices=("auto", "corrected", "jet", "one-ring"), default="auto",
+                   help="triangle meshes: curvature estimator (default auto: per vertex the "
+                        "one-ring value where trustworthy, else the jet corrected by it)")
+    p.add_argument("--degree", type=int, choices=(3, 4), default=None,
+                   help="triangle meshes: degree of the jet fit (default 4 for auto and "
+                        "corrected, 3 for jet)")
     p.add_argument("--crease-angle", type=float, default=60.0, metavar="DEG",
                    help="triangle meshes: cut edges sharper than this before fitting "
                         "(default 60; 0 disables)")

@@ -103,7 +103,7 @@ def _render_mesh(surface):
     return np.concatenate(Vs), np.concatenate(Fs), np.concatenate(idx)
 
 
-def plot_feature(surface, feature="K", output=None, *, values=None, method="jet",
+def plot_feature(surface, feature="K", output=None, *, values=None, method="auto",
                  view=(30.0, -60.0), clip=(2.0, 98.0), cmap=None, title=None, dpi=120,
                  figsize=(7.0, 5.0), scale="auto", ax=None):
     """Draw a surface coloured by a scalar feature; save it when ``output`` is given.
@@ -114,7 +114,7 @@ def plot_feature(surface, feature="K", output=None, *, values=None, method="jet"
     feature : str
         One of :data:`SCALAR_FEATURES`; computed with
         :func:`geomkit.mesh.features` unless ``values`` (n,) are given.
-    method : {'jet', 'one-ring'}
+    method : {'auto', 'corrected', 'jet', 'one-ring'}
         Triangle-mesh estimator.
     view : (elev, azim)
         Camera angles in degrees.

@@ -373,7 +373,7 @@ def features(
     *,
     names=None,
     fmt="npz",
-    method="jet",
+    method="auto",
     repair=False,
     workers=None,
     threads=None,

@@ -83,7 +83,7 @@ def add_plot_arguments(p):
     p.add_argument("--feature", default="K",
                    help="scalar feature to colour by: K, H, k1, k2, R1212, dA (default K)")
     p.add_argument("-o", "--output", required=True, help="picture file (.png, .pdf, .svg)")
-    p.add_argument("--method", choices=("jet", "one-ring"), default="jet",
+    p.add_argument("--method", choices=("auto", "corrected", "jet", "one-ring"), default="auto",
                    help="triangle meshes: curvature estimator")
     p.add_argument("--view", default="30,-60", metavar="ELEV,AZIM",
                    help="camera elevation and azimuth in degrees (default 30,-60)")

@@ -36,6 +36,10 @@ invariants.  ``g, dg, Gamma, b, R1212, dA`` are components in a chart: the
 ``(i, j)`` index chart of a structured grid, or the ``uv`` parameterisation of
 a triangle mesh that carries one.  A triangle mesh without ``uv`` has no chart,
 and asking for chart features is an error (they would be made up).
+
+**Error estimates** (triangle meshes, methods 'auto' and 'corrected'):
+``K_err``, ``H_err`` (n,), the estimated absolute error of ``K`` and ``H`` at
+each point (an order of magnitude; see :func:`geomkit.mesh.triangle.curvature`).
 """
 
 import os
@@ -50,13 +54,16 @@ __all__ = [
     "INVARIANT_FEATURES",
     "CHART_FEATURES",
     "FEATURE_SHAPES",
+    "ERROR_FEATURES",
     "features",
     "process_file",
 ]
 
 INVARIANT_FEATURES = ("normal", "K", "H", "k1", "k2", "d1", "d2", "S")
 CHART_FEATURES = ("g", "dg", "Gamma", "b", "R1212", "dA")
-FEATURES = INVARIANT_FEATURES + CHART_FEATURES
+#: per-point error estimates of the triangle-mesh curvature (methods 'auto', 'corrected')
+ERROR_FEATURES = ("K_err", "H_err")
+FEATURES = INVARIANT_FEATURES + CHART_FEATURES + ERROR_FEATURES
 #: per-point shape of each feature
 FEATURE_SHAPES = {
     "normal": (3,), "K": (), "H": (), "k1": (), "k2": (), "d1": (3,), "d2": (3,),
@@ -65,6 +72,7 @@ FEATURE_SHAPES = {
 }  # fmt: skip
 _DEFAULT = ("normal", "K", "H", "k1", "k2", "d1", "d2")
 _DEFAULT_CHART = ("g", "Gamma", "b", "R1212")
+FEATURE_SHAPES.update({k: () for k in ERROR_FEATURES})
 
 
 def _names(names, surface):
@@ -91,7 +99,7 @@ def _names(names, surface):
     return names
 
 
-def features(surface, names=None, method="jet", degree=3, crease_angle=60.0):
+def features(surface, names=None, method="auto", degree=None, crease_angle=60.0):
     """Geometric features of a surface, one row per point.
 
     Parameters
@@ -102,12 +110,16 @@ def features(surface, names=None, method="jet", degree=3, crease_angle=60.0):
         Features to compute (table in the module docstring).  Default:
         ``normal, K, H, k1, k2, d1, d2`` and, when the surface has a chart,
         ``g, Gamma, b, R1212``.
-    method : {'jet', 'one-ring'}
-        Triangle meshes only: the cubic jet fit (default) or the one-ring
-        estimators (angle defect, cotan Laplacian; no ``d1``, ``d2``, ``S``).
-    degree : {3, 4}
+    method : {'auto', 'corrected', 'jet', 'one-ring'}
+        Triangle meshes only (:func:`geomkit.mesh.triangle.curvature`): 'auto'
+        (default) takes per vertex the one-ring value where the mesh makes it
+        trustworthy and else the quartic jet corrected by the one-ring
+        estimators; 'corrected' always the latter; 'jet' the jet fit alone;
+        'one-ring' the angle defect and cotan Laplacian (no ``d1``, ``d2``, ``S``).
+    degree : {3, 4}, optional
         Triangle meshes: degree of the jet fit inside the surface (4 near the
-        boundary in any case); 4 is more accurate on coarse meshes, slower.
+        boundary in any case); default 4 for 'auto' and 'corrected', 3 for
+        'jet' (4 is more accurate, about 1.5 times slower).
     crease_angle : float or None
         Triangle meshes, jet fits: edges whose faces' normals differ by more
         than this many degrees (a sharp trailing edge) are cut before fitting,
@@ -137,6 +149,12 @@ def features(surface, names=None, method="jet", degree=3, crease_angle=60.0):
     names = _names(names, surface)
     surface.check()
     where = f"{surface.source}: " if surface.source else ""
+    err = [x for x in names if x in ERROR_FEATURES]
+    if err and (surface.structured or method not in ("auto", "corrected")):
+        raise MeshError(
+            f"{where}{', '.join(err)}: error estimates come with the triangle-mesh methods "
+            "'auto' and 'corrected' only"
+        )
     if surface.structured:
         from .structured import structured_features
 
@@ -186,8 +204,10 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
     out = {}
     inv = [x for x in names if x in INVARIANT_FEATURES]
     chart = [x for x in names if x in CHART_FEATURES]
+    method = tri._method(method)
+    est = [x for x in names if x in INVARIANT_FEATURES or x in ERROR_FEATURES]
     back, uv, N0 = None, surface.uv, None
-    if method == "jet" and crease_angle:
+    if method != "one-ring" and crease_angle:
         N0 = tri._checked_normals(V, F, where)
         V2, F2, orig = tri.split_creases(V, F, crease_angle, normals=N0)
         if orig is not None:
@@ -195,15 +215,15 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
             V, F = V2, F2
             adj = tri.adjacency(F, len(V))
             uv = None if uv is None else uv[orig]
-    if inv:
-        if method == "jet":
-            r = tri.jet_fit(V, F, adj, where, degree, strict=back is None,
-                            normals=N0 if back is None else None)
+    if est:
+        if method != "one-ring":
+            r = tri.curvature(V, F, adj, where, method, degree, strict=back is None,
+                              normals=N0 if back is None else None)
             if back is not None:
                 r = {k: v[back] for k, v in r.items()}
                 failed = r["status"] == 2
                 if failed.any():  # a fan cut too small to fit: fit those on the uncut mesh
-                    r2 = tri.jet_fit(V0, F0, adj0, where, degree, todo=failed)
+                    r2 = tri.curvature(V0, F0, adj0, where, method, degree, todo=failed)
                     for k in r:
                         r[k][failed] = r2[k][failed]
             if "S" in inv:
@@ -215,11 +235,9 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
                     f"the one-ring method gives no {', '.join(missing)}; use method='jet'"
                 )
             r = tri.one_ring(V, F, adj, where)
-        else:
-            raise MeshError(f"unknown method {method!r}; use 'jet' or 'one-ring'")
-        out.update({k: r[k] for k in inv})
+        out.update({k: r[k] for k in est})
     if chart:
-        J = tri.uv_jet(V, F, uv, adj, where, degree)
+        J = tri.uv_jet(V, F, uv, adj, where, 3 if degree is None else degree)
         if back is not None:
             J = J[:, back]
         out.update(jet_features(J, chart, where))
@@ -232,8 +250,8 @@ def process_file(
     features=None,
     fmt=None,
     repair=False,
-    method="jet",
-    degree=3,
+    method="auto",
+    degree=None,
     crease_angle=60.0,
     compress=False,
     seam_rtol=0.1,
