@@ -142,6 +142,37 @@ class AtomAlgebra:
         atom = self._key.get(key) or self._key.setdefault(key, self._new_atom("log", u))
         return atom.symbol
 
+    def _opaque(self, e):
+        """An atom for a node with no algebraic rule (erf, besselj, hyper, atan, ...).
+
+        It is a transcendental generator; its derivatives are sympy's, atomized
+        in turn (so ``d erf(r)/dr`` is the atom ``exp(-r**2)`` times a constant).
+        """
+        key = ("opaque", e)
+        atom = self._key.get(key)
+        if atom is None:
+            atom = self._new_atom("opaque", sp.Tuple(*(self._conv(a) for a in e.args)))
+            atom.original = e
+            self._key[key] = atom
+        return atom.symbol
+
+    def opaque_closure(self, depth):
+        """Atomize the derivatives of every opaque atom, ``depth`` levels deep.
+
+        Returns the atomized derivatives (new atoms they need are registered).
+        """
+        out, todo = [], [a for a in self._atoms if a.kind == "opaque"]
+        for _ in range(depth):
+            nxt = []
+            for a in todo:
+                n0 = len(self._atoms)
+                for x in self.coords:
+                    if a.original.has(x):
+                        out.append(self.atomize(sp.diff(a.original, x)))
+                nxt += [b for b in self._atoms[n0:] if b.kind == "opaque"]
+            todo = nxt
+        return out
+
     def _radical(self, b, p, q):
         """``b**(p/q)`` split over the factors of ``b`` as written."""
         num, den = sp.fraction(sp.together(b))
@@ -197,11 +228,15 @@ class AtomAlgebra:
             out = self._trig(type(e).__name__, u)
         elif isinstance(e, sp.Abs):
             out = self._conv(e.args[0])  # positive on the coframe's domain (see module doc)
-        elif isinstance(e, (sp.exp, sp.log)):
+        elif isinstance(e, (sp.exp, sp.log)) and len(e.args) == 1:
             out = self._explog(type(e).__name__, self._conv(e.args[0]))
-        else:
+        elif isinstance(e, (sp.Add, sp.Mul)) or e.is_Pow and e.exp.is_Integer:
             args = [self._conv(a) for a in e.args]
             out = e.func(*args)
+        elif isinstance(e, sp.Expr):
+            out = self._opaque(e)
+        else:
+            out = e
         self._cache[e] = out
         return out
 
@@ -220,6 +255,8 @@ class AtomAlgebra:
             if atom.kind == "root":
                 f = atom.arg
                 d = [self.reduce(atom.symbol * self.diff(f, i) / (atom.q * f)) for i in range(n)]
+            elif atom.kind == "opaque":
+                d = [self.atomize(sp.diff(atom.original, x)) for x in self.coords]
             elif atom.kind in ("exp", "log"):
                 du = [self.diff(atom.arg, i) for i in range(n)]
                 f = atom.symbol if atom.kind == "exp" else 1 / atom.arg
@@ -310,6 +347,8 @@ class AtomAlgebra:
             for a in self._atoms:
                 if a.kind == "root":
                     v = a.arg.xreplace(m) ** sp.Rational(1, a.q)
+                elif a.kind == "opaque":
+                    v = a.original
                 else:
                     v = getattr(sp, a.kind)(a.arg.xreplace(m))
                 m[a.symbol] = v
@@ -408,6 +447,9 @@ class FieldEngine:
         self.coords = tuple(coords)
         self.alg = AtomAlgebra(coords)
         atomized = [self.alg.atomize(e) for e in exprs]
+        # opaque atoms (erf, besselj, ...) and the atoms of their derivatives, as
+        # deep as the structure equations differentiate
+        atomized += self.alg.opaque_closure(jet_order + 1)
         # atom arguments carry symbols and functions too (exp(beta*y), sqrt(f(r)))
         atomized += [a.arg for a in self.alg._atoms]
         # functions and the highest derivative order met
@@ -544,6 +586,8 @@ class FieldEngine:
             if a.kind == "root":
                 base = F(self._base(i))
                 out = s * self.diff(base, mu) / (a.q * base)
+            elif a.kind == "opaque":
+                out = self.atomize(sp.diff(a.original, self.coords[mu]))
             else:
                 u = self.atomize_internal(a.arg)
                 du = self.diff(u, mu)
