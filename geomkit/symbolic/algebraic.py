@@ -38,6 +38,8 @@ r
 0
 """
 
+import math
+
 import sympy as sp
 
 __all__ = ["AtomAlgebra", "algebraic_simplify"]
@@ -340,7 +342,7 @@ class AtomAlgebra:
         return sp.cancel(num / den)
 
     # -- back to ordinary expressions -------------------------------------------------
-    def restore(self, expr):
+    def restore(self, expr, pretty=True):
         """Replace atom symbols by the radicals and trig functions they stand for."""
         if self._restore_map is None:
             m = {}
@@ -356,7 +358,9 @@ class AtomAlgebra:
         expr = sp.sympify(expr)
         if not self._restore_map or not (expr.free_symbols & set(self._restore_map)):
             return expr
-        return self._pretty(expr).xreplace(self._restore_map)
+        if pretty:
+            expr = self._pretty(expr)
+        return expr.xreplace(self._restore_map)
 
     def _pretty(self, expr):
         """Undo ``sin^2 u -> 1 - cos^2 u`` for display: factors ``1 - cos^2 u`` of the
@@ -504,6 +508,7 @@ class FieldEngine:
         self._atom_by_index = {self._index[a.symbol]: a for a in self.alg._atoms}
         self._cache = {}
         self._den_factors = {}
+        self._pretty_pairs = None
 
     # -- conversions ----------------------------------------------------------------------
     def covers(self, expr):
@@ -542,9 +547,36 @@ class FieldEngine:
     def restore(self, elem):
         if not hasattr(elem, "as_expr"):
             return sp.sympify(elem)
-        e = elem.as_expr()
+        num, den = (self._pretty_poly(p) for p in (elem.numer, elem.denom))
+        e = num if den == 1 else num / den
         e = e.xreplace(self._jet_expr)
-        return self.alg.restore(e)
+        return self.alg.restore(e, pretty=False)
+
+    def _pretty_poly(self, p):
+        """``p`` as an expression with factors ``1 - cos^2 u`` written ``sin^2 u`` again.
+
+        Division in the polynomial ring: the expression-level version
+        (:meth:`AtomAlgebra._pretty`) costs minutes on large curvature components.
+        """
+        if self._pretty_pairs is None:
+            pairs = []
+            for a in self.alg._algebraic:
+                if a.kind in ("sin", "sinh"):
+                    c = self.alg._key[("cos" if a.kind == "sin" else "cosh", sp.expand(a.arg))]
+                    i = self._index[a.symbol]
+                    pairs.append((self._index[c.symbol], self._base(i), a.symbol))
+            self._pretty_pairs = pairs
+        extra = sp.S.One
+        for ci, base, sym in self._pretty_pairs:
+            k = 0
+            while p.degrees()[ci] >= 2:
+                q, r = p.div(base)
+                if r:
+                    break
+                p, k = q, k + 1
+            if k:
+                extra *= sym ** (2 * k)
+        return p.as_expr() * extra
 
     # -- derivatives ----------------------------------------------------------------------
     def _base(self, i):
@@ -644,23 +676,97 @@ class FieldEngine:
         return F(top) / F(den**2 * common)
 
     # -- gcd-free sums ------------------------------------------------------------------------
-    def lazy(self, elem):
-        """``elem`` as a :class:`LazyFrac` (factored denominator; sums without gcds)."""
-        den = elem.denom
+    # Polynomial gcds (sympy's heuristic gcd) grow with the number of generators:
+    # with symbolic constants (c, G, eps0, ...) one gcd of a curvature component
+    # took minutes.  Denominators are kept as products of irreducible factors, so
+    # sums take least common multiples of factorizations and the final
+    # cancellation is trial division by those factors -- no gcd at all.
+    def _factors(self, den):
+        """``(c, {irreducible factor: multiplicity})`` of a denominator (cached)."""
         hit = self._den_factors.get(den)
         if hit is None:
             c, facs = den.factor_list()
             hit = self._den_factors[den] = (int(c), {f: k for f, k in facs})
-        return LazyFrac(self.ring, elem.numer, hit[0], dict(hit[1]))
+        return hit
+
+    def _has_alg(self, p):
+        dg = p.degrees()
+        return any(dg[i] > 0 for i in self._alg_info)
+
+    def lazy(self, elem):
+        """``elem`` as a :class:`LazyFrac` (factored denominator; sums without gcds)."""
+        if isinstance(elem, LazyFrac):
+            return elem
+        if isinstance(elem, int):
+            return LazyFrac(self.ring, self.ring(elem), 1, {})
+        den = elem.denom
+        if self._alg_info and den not in self._den_factors and self._has_alg(den):
+            elem = self.reduce(elem)  # rationalise first (rare: reduce() output has none)
+            den = elem.denom
+        c, facs = self._factors(den)
+        return LazyFrac(self.ring, elem.numer, c, dict(facs))
 
     def unlazy(self, lz):
-        """Back from a :class:`LazyFrac` to a reduced element (one gcd)."""
+        """Back from a :class:`LazyFrac` to a reduced element, by trial division."""
         if not isinstance(lz, LazyFrac):
             return lz
-        den = self.ring(lz.c)
+        num = self._reduce_poly(lz.num) if self._alg_info else lz.num
+        if not num:
+            return self.zero
+        if self._alg_info and any(self._has_alg(f) for f in lz.facs):
+            den = self.ring(lz.c)
+            for f, k in lz.facs.items():
+                den = den * f**k
+            return self.reduce(self.field(num) / self.field(den))
+        facs = {}
         for f, k in lz.facs.items():
+            while k:
+                q, r = num.div(f)
+                if r:
+                    break
+                num, k = q, k - 1
+            if k:
+                facs[f] = k
+        c = lz.c
+        g = math.gcd(c, int(num.content()))
+        if g > 1:
+            num, c = num.quo_ground(g), c // g
+        if c < 0:
+            num, c = -num, -c
+        den = self.ring(c)
+        for f, k in facs.items():
             den = den * f**k
-        return self.reduce(self.field(lz.num) / self.field(den))
+        self._den_factors.setdefault(den, (c, facs))
+        return self.field.raw_new(num, den)
+
+    def diff_lazy(self, elem, mu):
+        """:meth:`diff` as a :class:`LazyFrac` (no gcd)."""
+        num, den = elem.numer, elem.denom
+        dn, dd = num.degrees(), den.degrees()
+        ring = self.ring
+        top = bot = None
+        for i in range(len(self.gens)):
+            if dn[i] <= 0 and dd[i] <= 0:
+                continue
+            D = self._gen_deriv(i, mu)
+            if not D:
+                continue
+            Dl = self.lazy(D)
+            x = ring.gens[i]
+            if dn[i] > 0:
+                t = LazyFrac(ring, num.diff(x), 1, {}) * Dl
+                top = t if top is None else top + t
+            if dd[i] > 0:
+                t = LazyFrac(ring, den.diff(x), 1, {}) * Dl
+                bot = t if bot is None else bot + t
+        c, facs = self._factors(den)
+        out = LazyFrac(ring, ring.zero, 1, {})
+        if top is not None:
+            out = out + LazyFrac(ring, top.num, top.c * c, _merge(top.facs, facs))
+        if bot is not None:
+            out = out - LazyFrac(ring, bot.num * num, bot.c * c * c,
+                                 _merge(bot.facs, _merge(facs, facs)))
+        return out
 
     # -- reduction ----------------------------------------------------------------------------
     def _reduce_poly(self, p):
@@ -670,16 +776,25 @@ class FieldEngine:
             todo = [(i, q) for i, q in info if degs[i] >= q]
             if not todo:
                 return p
-            out = self.ring.zero
-            for monom, coeff in p.terms():
+            # group the terms by the powers of the relations they need, so each
+            # group is built once (adding term by term is quadratic in the size)
+            groups = {}
+            for monom, coeff in p.items():
                 m = list(monom)
-                factor = self.ring.one
+                wholes = []
                 for i, q in todo:
-                    whole, rest = divmod(m[i], q)
+                    whole, m[i] = divmod(m[i], q)
+                    wholes.append(whole)
+                g = groups.setdefault(tuple(wholes), {})
+                m = tuple(m)
+                g[m] = g.get(m, 0) + coeff
+            out = self.ring.zero
+            for wholes, terms in groups.items():
+                part = self.ring.from_dict({m: c for m, c in terms.items() if c})
+                for (i, _), whole in zip(todo, wholes):
                     if whole:
-                        m[i] = rest
-                        factor = factor * self._base(i) ** whole
-                out += self.ring({tuple(m): coeff}) * factor
+                        part = part * self._base(i) ** whole
+                out += part
             p = out
         return p
 
@@ -789,6 +904,11 @@ class LazyFrac:
 
     __rmul__ = __mul__
 
+    def __truediv__(self, other):
+        if not isinstance(other, int) or other == 0:
+            return NotImplemented
+        return LazyFrac(self.ring, self.num, self.c * other, self.facs)
+
     def __eq__(self, other):
         if isinstance(other, int) and other == 0:
             return not self.num
@@ -799,6 +919,14 @@ class LazyFrac:
         return r if r is NotImplemented else not r
 
     __hash__ = None
+
+
+def _merge(a, b):
+    """Product of two factorizations ``{factor: multiplicity}``."""
+    out = dict(a)
+    for f, k in b.items():
+        out[f] = out.get(f, 0) + k
+    return out
 
 
 def _multisets(k, order):

@@ -87,9 +87,15 @@ def connection_of(obj, simplify=None):
             if obj.matrix.is_diagonal():
                 per[key] = Coframe.from_metric(obj, simplify=strategy)
             else:
-                # no radicals at all: faster than a (block-)orthonormal coframe whose
-                # square roots are irreducible (measured: Kerr in Boyer-Lindquist form)
-                per[key] = Coframe(obj.chart.dx, obj, simplify=strategy)
+                # a radical-free orthonormal coframe when one exists (g = L^T D L with
+                # constant D: Alcubierre, 6x faster); otherwise the coordinate coframe,
+                # faster than a (block-)orthonormal one whose square roots are
+                # irreducible (measured: Kerr in Boyer-Lindquist form)
+                ldl = _constant_ldl(obj)
+                if ldl is not None:
+                    per[key] = Coframe(ldl[0], ldl[1], simplify=strategy)
+                else:
+                    per[key] = Coframe(obj.chart.dx, obj, simplify=strategy)
         return levi_civita(per[key])
     if isinstance(obj, Coframe):
         if simplify is not None and simplify != obj.strategy:
@@ -102,6 +108,34 @@ def connection_of(obj, simplify=None):
     raise GeomkitError(
         f"expected a Metric, Coframe or Connection, got {type(obj).__name__}"
     )
+
+
+def _constant_ldl(metric):
+    """``(coframe 1-forms, diag D)`` with ``g = L^T D L``, L unit triangular, D constant.
+
+    Pivots are taken simplest diagonal entry first; ``None`` when a pivot is not
+    a nonzero number (then no such radical-free orthonormal coframe is used).
+    """
+    g = metric.matrix
+    n = g.shape[0]
+    order = sorted(range(n), key=lambda i: (sp.count_ops(g[i, i]), i))
+    A = g.extract(order, order).as_mutable()
+    L = sp.eye(n)
+    D = []
+    for k in range(n):
+        p = sp.cancel(A[k, k])
+        if not p.is_number or p == 0:
+            return None
+        D.append(p)
+        for j in range(k + 1, n):
+            L[k, j] = sp.cancel(A[k, j] / p)
+        for i in range(k + 1, n):
+            for j in range(k + 1, n):
+                A[i, j] = sp.cancel(A[i, j] - p * L[k, i] * L[k, j])
+    dx = metric.chart.dx
+    forms = [sum((L[k, j] * dx[order[j]] for j in range(n) if L[k, j] != 0), 0 * dx[0])
+             for k in range(n)]
+    return forms, sp.diag(*D)
 
 
 def _transform(conn, X, pattern):
@@ -236,11 +270,15 @@ def einstein(obj, simplify=None):
     return _cached(conn, "einstein", build)
 
 
-def _lower_all(conn):
-    """Engine-level :math:`R_{abcd}=\\eta_{ae}R^e{}_{bcd}`."""
+def _lower_all(conn, lazy=False):
+    """Engine-level :math:`R_{abcd}=\\eta_{ae}R^e{}_{bcd}` (as LazyFracs if ``lazy``)."""
     n, eng, eta = conn.n, conn.engine, conn.coframe._eta
     R = conn._curvature()
-    return [[[[_sum((eta[a][e] * R[e][b][c][d] for e in range(n) if eta[a][e] != 0), eng.zero)
+    zero = eng.zero
+    if lazy:
+        eta, R, zero = _map(eta, eng.lazy), _map(R, eng.lazy), 0
+    return [[[[_sum((eta[a][e] * R[e][b][c][d] for e in range(n)
+                     if eta[a][e] != 0 and R[e][b][c][d] != 0), zero)
                for d in range(n)] for c in range(n)] for b in range(n)] for a in range(n)]
 
 
@@ -282,8 +320,9 @@ def kretschmann(obj, simplify=None):
         n, eng = conn.n, conn.engine
         lz = eng.lazy
         gi = [[lz(v) for v in row] for row in conn.coframe._etainv]
-        Rl = _map(_lower_all(conn), lz)
         diag = all(gi[i][j] == 0 for i in range(n) for j in range(n) if i != j)
+        lc = conn is conn.coframe._cache.get("levi_civita")
+        Rl = None if lc and not diag else _map(_lower_all(conn, lazy=True), lz)
         s = 0
         if diag:
             for a in range(n):
@@ -293,6 +332,21 @@ def kretschmann(obj, simplify=None):
                             v = Rl[a][b][c][d]
                             if v != 0:
                                 s = s + 2 * v * v * gi[a][a] * gi[b][b] * gi[c][c] * gi[d][d]
+        elif lc:
+            # pair symmetry: K = R^{ab}_{cd} R^{cd}_{ab} with R^{ab}_{cd} = R^a_{ecd} eta^{eb},
+            # antisymmetric in a, b and c, d -- 36 products in 4-D instead of thousands
+            R = _map(conn._curvature(), lz)
+            pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+            X = {}
+            for a, b in pairs:
+                for c, d in pairs:
+                    X[a, b, c, d] = _sum((R[a][e][c][d] * gi[e][b] for e in range(n)
+                                          if gi[e][b] != 0 and R[a][e][c][d] != 0), 0)
+            for a, b in pairs:
+                for c, d in pairs:
+                    u, v = X[a, b, c, d], X[c, d, a, b]
+                    if u != 0 and v != 0:
+                        s = s + 4 * u * v
         else:
             # raise all four indices one after the other
             up = Rl
