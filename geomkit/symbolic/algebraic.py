@@ -509,6 +509,7 @@ class FieldEngine:
         self._cache = {}
         self._den_factors = {}
         self._pretty_pairs = None
+        self._rng = __import__("random").Random(20261202)
 
     # -- conversions ----------------------------------------------------------------------
     def covers(self, expr):
@@ -721,6 +722,8 @@ class FieldEngine:
         facs = {}
         for f, k in lz.facs.items():
             while k:
+                if self._surely_not_divisible(num, f):
+                    break
                 q, r = num.div(f)
                 if r:
                     break
@@ -738,6 +741,31 @@ class FieldEngine:
             den = den * f**k
         self._den_factors.setdefault(den, (c, facs))
         return self.field.raw_new(num, den)
+
+    _PRIME = (1 << 61) - 1
+
+    def _surely_not_divisible(self, num, f):
+        """True when ``f`` (linear in some generator x) cannot divide ``num``: at a
+        random point mod a prime, on the zero set of ``f`` solved for x, ``num`` is
+        nonzero.  Costs one evaluation instead of a failed long division."""
+        if len(num) < 64:
+            return False
+        degs = f.degrees()
+        try:
+            i = degs.index(1)
+        except ValueError:
+            return False
+        P = self._PRIME
+        rng = self._rng
+        vals = [rng.randrange(2, P) for _ in self.gens]
+        vals[i] = 0
+        A = _eval_mod(f, vals, P)
+        vals[i] = 1
+        B = (_eval_mod(f, vals, P) - A) % P
+        if not B:
+            return False
+        vals[i] = (-A * pow(B, -1, P)) % P
+        return _eval_mod(num, vals, P) != 0
 
     def diff_lazy(self, elem, mu):
         """:meth:`diff` as a :class:`LazyFrac` (no gcd)."""
@@ -919,6 +947,51 @@ class LazyFrac:
         return r if r is NotImplemented else not r
 
     __hash__ = None
+
+
+def _eval_mod(p, vals, P):
+    """Value of the polynomial ``p`` at ``vals`` modulo ``P``."""
+    total = 0
+    for monom, coeff in p.items():
+        v = coeff
+        for x, e in zip(vals, monom):
+            if e:
+                v = v * pow(x, e, P) % P
+        total += v
+    return total % P
+
+
+def lazy_sum(terms):
+    """Sum of :class:`LazyFrac` s over the lcm of their denominators, lifting each
+    term once (adding one by one re-lifts the growing partial sum every time)."""
+    from math import lcm
+
+    terms = [t for t in terms if t.num]
+    if not terms:
+        return 0
+    if len(terms) == 1:
+        return terms[0]
+    c = lcm(*(t.c for t in terms))
+    facs = {}
+    for t in terms:
+        for f, k in t.facs.items():
+            if facs.get(f, 0) < k:
+                facs[f] = k
+    groups = {}  # terms with the same denominator share one lift
+    for t in terms:
+        key = (t.c, frozenset(t.facs.items()))
+        g = groups.get(key)
+        groups[key] = (t.num if g is None else g[0] + t.num, t)
+    ring = terms[0].ring
+    num = ring.zero
+    for total, t in groups.values():
+        m = total * (c // t.c)
+        for f, k in facs.items():
+            e = k - t.facs.get(f, 0)
+            if e:
+                m = m * f**e
+        num = num + m
+    return LazyFrac(ring, num, c, facs)
 
 
 def _merge(a, b):

@@ -43,6 +43,7 @@ Matrix([
 (-2*M**2 + M*r)/r**3
 """
 
+import functools
 import weakref
 
 import sympy as sp
@@ -50,6 +51,7 @@ import sympy as sp
 from ..errors import GeomkitError
 from .connection import Connection, levi_civita
 from .frames import DEFAULT_STRATEGY, Coframe, _sum
+from .simplify import NEXT_CHEAPER, warn_fallback
 
 __all__ = [
     "christoffel",
@@ -185,10 +187,41 @@ def _map(x, f):
     return f(x)
 
 
+def _falls_back(fn):
+    """Run ``fn(obj, simplify)``; when the strategy cannot handle the input (an
+    exception from sympy's machinery, not a geomkit error), warn in one line and
+    retry with the next cheaper strategy (:data:`~geomkit.symbolic.simplify.NEXT_CHEAPER`)."""
+
+    @functools.wraps(fn)
+    def wrapper(obj, simplify=None):
+        strategy = simplify
+        while True:
+            try:
+                return fn(obj, strategy)
+            except GeomkitError:
+                raise
+            except Exception as exc:
+                current = strategy
+                if current is None:
+                    current = obj.strategy if isinstance(obj, Coframe) else DEFAULT_STRATEGY
+                nxt = (NEXT_CHEAPER.get(current) if isinstance(current, str)
+                       and not isinstance(obj, Connection) else None)
+                if nxt is None:
+                    raise GeomkitError(
+                        f"{fn.__name__} failed with simplify={current!r}: "
+                        f"{type(exc).__name__}: {str(exc)[:200]}"
+                    ) from exc
+                warn_fallback(current, nxt, exc, f"this input of {fn.__name__}")
+                strategy = nxt
+
+    return wrapper
+
+
 def _cached(conn, key, fn):
     return conn._cached(key, fn)
 
 
+@_falls_back
 def christoffel(obj, simplify=None):
     """Christoffel symbols ``G[l, m, n]`` :math:`=\\Gamma^\\lambda{}_{\\mu\\nu}` (derivative first).
 
@@ -234,6 +267,7 @@ def christoffel(obj, simplify=None):
     return _cached(conn, "christoffel", build)
 
 
+@_falls_back
 def riemann(obj, simplify=None):
     """Riemann tensor ``R[r, s, m, n]`` :math:`=R^\\rho{}_{\\sigma\\mu\\nu}`, shape ``(n,)*4``."""
     conn = connection_of(obj, simplify)
@@ -244,6 +278,7 @@ def riemann(obj, simplify=None):
     )
 
 
+@_falls_back
 def ricci(obj, simplify=None):
     """Ricci tensor ``Ric[s, n]`` :math:`=R^\\rho{}_{\\sigma\\rho\\nu}` (a sympy Matrix)."""
     conn = connection_of(obj, simplify)
@@ -252,11 +287,13 @@ def ricci(obj, simplify=None):
     )
 
 
+@_falls_back
 def ricci_scalar(obj, simplify=None):
     """Curvature scalar :math:`R=g^{\\sigma\\nu}R_{\\sigma\\nu}` (unit 2-sphere: 2)."""
     return connection_of(obj, simplify).ricci_scalar()
 
 
+@_falls_back
 def einstein(obj, simplify=None):
     """Einstein tensor :math:`G_{\\mu\\nu}=R_{\\mu\\nu}-\\tfrac12Rg_{\\mu\\nu}` (a sympy Matrix)."""
     conn = connection_of(obj, simplify)
@@ -282,6 +319,7 @@ def _lower_all(conn, lazy=False):
                for d in range(n)] for c in range(n)] for b in range(n)] for a in range(n)]
 
 
+@_falls_back
 def weyl(obj, simplify=None):
     """Weyl tensor ``C[r, s, m, n]`` :math:`=C^\\rho{}_{\\sigma\\mu\\nu}` (n >= 3; zero for n = 3).
 
@@ -312,6 +350,7 @@ def weyl(obj, simplify=None):
     return _cached(conn, "weyl", build)
 
 
+@_falls_back
 def kretschmann(obj, simplify=None):
     """Kretschmann scalar :math:`R_{abcd}R^{abcd}` (Schwarzschild: :math:`48M^2/r^6`)."""
     conn = connection_of(obj, simplify)
@@ -323,7 +362,7 @@ def kretschmann(obj, simplify=None):
         diag = all(gi[i][j] == 0 for i in range(n) for j in range(n) if i != j)
         lc = conn is conn.coframe._cache.get("levi_civita")
         Rl = None if lc and not diag else _map(_lower_all(conn, lazy=True), lz)
-        s = 0
+        terms = []
         if diag:
             for a in range(n):
                 for b in range(n):
@@ -331,7 +370,7 @@ def kretschmann(obj, simplify=None):
                         for d in range(c + 1, n):
                             v = Rl[a][b][c][d]
                             if v != 0:
-                                s = s + 2 * v * v * gi[a][a] * gi[b][b] * gi[c][c] * gi[d][d]
+                                terms.append(2 * v * v * gi[a][a] * gi[b][b] * gi[c][c] * gi[d][d])
         elif lc:
             # pair symmetry: K = R^{ab}_{cd} R^{cd}_{ab} with R^{ab}_{cd} = R^a_{ecd} eta^{eb},
             # antisymmetric in a, b and c, d -- 36 products in 4-D instead of thousands
@@ -346,7 +385,7 @@ def kretschmann(obj, simplify=None):
                 for c, d in pairs:
                     u, v = X[a, b, c, d], X[c, d, a, b]
                     if u != 0 and v != 0:
-                        s = s + 4 * u * v
+                        terms.append(4 * u * v)
         else:
             # raise all four indices one after the other
             up = Rl
@@ -357,7 +396,8 @@ def kretschmann(obj, simplify=None):
                     for c in range(n):
                         for d in range(n):
                             if Rl[a][b][c][d] != 0 and up[a][b][c][d] != 0:
-                                s = s + Rl[a][b][c][d] * up[a][b][c][d]
+                                terms.append(Rl[a][b][c][d] * up[a][b][c][d])
+        s = _sum(terms, 0)
         return eng.restore(eng.unlazy(s)) if s != 0 else sp.S.Zero
 
     return _cached(conn, "kretschmann", build)

@@ -121,6 +121,13 @@ def make_engine(coords, strategy, exprs, jet_order=2):
 
 
 def _sum(terms, zero):
+    terms = list(terms)
+    if len(terms) > 2 and type(terms[0]).__name__ == "LazyFrac":
+        from .algebraic import LazyFrac, lazy_sum
+
+        if all(isinstance(t, LazyFrac) for t in terms):
+            out = lazy_sum(terms)
+            return zero if isinstance(out, int) else out
     out = zero
     for t in terms:
         out = out + t
