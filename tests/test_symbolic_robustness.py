@@ -223,3 +223,58 @@ def test_simplify_expr_algebraic_falls_back(monkeypatch):
     x = sp.Symbol("x")
     with pytest.warns(StrategyFallbackWarning):
         assert simplify_expr(x / (x**2 + x) - 1 / (x + 1), "algebraic") == 0
+
+
+# -- EinsteinPy's predefined metrics -------------------------------------------------------
+# The cheap ones by default (EinsteinPy simplifies every Riemann component, which is
+# what costs); the whole set, with timings, is `bench_curvature.py --predefined`.
+EINSTEINPY_QUICK = ["Schwarzschild", "ReissnerNordstorm", "JanisNewmanWinicour", "Godel",
+                    "BarriolaVilekin", "DeSitter"]
+# (Ernst, CMetric, Davidson: 10-45 s of EinsteinPy each -- in the benchmark table)
+EINSTEINPY_SLOW = ["AntiDeSitter", "AntiDeSitterStatic", "BertottiKasner", "Minkowski",
+                   "MinkowskiCartesian", "MinkowskiPolar"]
+
+
+def _einsteinpy_case(name):
+    pytest.importorskip("einsteinpy", reason="EinsteinPy (bench extra) is not installed")
+    from einsteinpy.symbolic import RicciScalar, RicciTensor, RiemannCurvatureTensor, predefined
+    from sympy.core.function import AppliedUndef
+
+    m = getattr(predefined, name)()
+    xs = tuple(m.syms)
+    G = sp.Matrix(m.tensor().tolist())
+    n = len(xs)
+    rm = RiemannCurvatureTensor.from_metric(m)
+    ric = RicciTensor.from_riemann(rm)
+    ref = [ric.tensor()[i, j] for i in range(n) for j in range(n)]
+    ref.append(RicciScalar.from_riccitensor(ric).expr)
+    metric = gk.Metric(gk.Chart(xs), G)  # the signature found by sampling
+    Ric = gk.ricci(metric)
+    got = list(Ric) + [gk.ricci_scalar(metric)]
+    syms = sorted(G.free_symbols | set(xs), key=sp.default_sort_key)
+    point = {s: sp.Rational(4000 + 37 * k if s.name == "r" else 300 + 61 * k, 1000)
+             for k, s in enumerate(syms)}
+    funcs = set().union(*(e.atoms(AppliedUndef) for e in ref + got))
+    conc = {type(f): sp.Lambda(f.args, 1 + sum(f.args) ** 2 / 7) for f in funcs}
+
+    def concrete(e):
+        e = sp.sympify(e)
+        if conc:
+            e = e.replace(lambda x: type(x) in conc, lambda x: conc[type(x)](*x.args)).doit()
+        return e
+
+    for k, (a, b) in enumerate(zip(mp_values([concrete(e) for e in got], point),
+                                   mp_values([concrete(e) for e in ref], point))):
+        what = "Ricci scalar" if k == n * n else f"Ricci[{k // n}, {k % n}]"
+        assert_close(a, b, f"{name} {what}")
+
+
+@pytest.mark.parametrize("name", EINSTEINPY_QUICK)
+def test_einsteinpy_predefined_metrics_agree(name):
+    _einsteinpy_case(name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EINSTEINPY_SLOW)
+def test_einsteinpy_predefined_metrics_agree_all(name):
+    _einsteinpy_case(name)
