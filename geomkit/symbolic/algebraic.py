@@ -25,6 +25,8 @@ and :math:`\sqrt{f^2}=f`, :math:`|f|=f`.  ``cos u`` (and ``cosh u``) is treated 
 ``sin u`` (``sinh u``) as algebraic over it; ``tan``, ``cot``, ``sec``, ``csc`` (and
 hyperbolic ones) are rewritten through ``sin`` and ``cos``.  Relations between
 atoms of *different* arguments (``sin 2u`` and ``sin u``) are not used.
+Any other node (``erf``, ``besselj``, ``hyper``, ``atan``, ``x**a`` with a symbolic
+exponent, ...) is an *opaque* transcendental atom whose derivatives are sympy's.
 
 >>> import sympy as sp
 >>> r, th, a = sp.symbols('r theta a', positive=True)

@@ -27,6 +27,10 @@ are, from cheapest to dearest:
 
 A strategy may also be any callable ``expr -> expr``.
 
+When a named strategy cannot handle an input (sympy's machinery raises), the
+curvature functions and :func:`simplify_expr` retry with the next cheaper one
+(:data:`NEXT_CHEAPER`) and say so in a one-line :class:`StrategyFallbackWarning`.
+
 >>> import sympy as sp
 >>> x = sp.Symbol('x')
 >>> simplify_expr(x/(x**2 + x) - 1/(x + 1), 'cancel')
