@@ -25,6 +25,13 @@ Usage::
     python benchmarks/bench_curvature.py --timeout 120 --peers geomkit,diffgeom
     python benchmarks/bench_curvature.py --metrics kerr,schwarzschild --seeds 0,1,2
     python benchmarks/bench_curvature.py --strategies algebraic,cancel,trig --timeout 120
+    python benchmarks/bench_curvature.py --predefined --timeout 300   # EinsteinPy's metrics
+    python benchmarks/bench_curvature.py --predefined KerrNewman,AlcubierreWarp
+
+``--predefined`` runs both programs on EinsteinPy's predefined metrics (the identical
+sympy matrix; Kerr-Newman with c, G and eps_0 symbolic as EinsteinPy ships it):
+CPU time of Ricci tensor, Ricci scalar and Kretschmann scalar, and the agreement
+of all their values at three points evaluated at 50 digits.
 
 Peers are optional (``pip install einsteinpy passagemath-symbolics
 passagemath-maxima``); a missing one is skipped with a message.  Timings on a
@@ -370,7 +377,143 @@ def run_sage(name):
     return cpu, K._sympy_(), [Ric[i, j].expr()._sympy_() for i in range(4) for j in range(4)], None
 
 
+# -- EinsteinPy's predefined metrics (the identical sympy matrix for both programs) ------------
+PREDEFINED = [
+    "AlcubierreWarp", "AntiDeSitter", "AntiDeSitterStatic", "BarriolaVilekin", "BertottiKasner",
+    "BesselGravitationalWave", "CMetric", "Davidson", "DeSitter", "Ernst", "Godel",
+    "JanisNewmanWinicour", "Kerr", "KerrNewman", "Minkowski", "MinkowskiCartesian",
+    "MinkowskiPolar", "ReissnerNordstorm", "Schwarzschild",
+]
+
+
+def predefined_metric(name):
+    """(coordinates, metric Matrix) of an EinsteinPy predefined metric (KerrNewman ships
+    with c, G, eps_0 symbolic)."""
+    import sympy as sp
+    from einsteinpy.symbolic import predefined
+
+    m = getattr(predefined, name)()
+    return tuple(m.syms), sp.Matrix(m.tensor().tolist())
+
+
+def sample_points(coords, g, k=3, seed=7):
+    """k points, every symbol a rational in (0.2, 0.9) ('r' in (3, 6): outside horizons)."""
+    import random
+
+    import sympy as sp
+
+    rng = random.Random(seed)
+    syms = sorted(g.free_symbols | set(coords), key=sp.default_sort_key)
+    pts = []
+    for _ in range(k):
+        pts.append({s: sp.Rational(rng.randint(3000, 6000) if s.name == "r"
+                                    else rng.randint(200, 900), 1000) for s in syms})
+    return pts
+
+
+def values_at(exprs, points, dps=50):
+    """Strings of the values (mpmath, dps digits) of exprs at each point."""
+    import mpmath
+    import sympy as sp
+    from sympy.core.function import AppliedUndef
+
+    mpmath.mp.dps = dps
+    exprs = [sp.sympify(e) for e in exprs]
+    # arbitrary functions (C-metric's f, g): the same concrete choice for both programs
+    funcs = set().union(*(e.atoms(AppliedUndef) for e in exprs))
+    conc = {type(f): sp.Lambda(f.args, 1 + sum(f.args) ** 2 / 7 + sum(f.args) ** 3 / 11)
+            for f in funcs}
+    if conc:
+        exprs = [e.replace(lambda x: type(x) in conc, lambda x: conc[type(x)](*x.args)).doit()
+                 for e in exprs]
+    syms = sorted(set().union(*(e.free_symbols for e in exprs)), key=sp.default_sort_key)
+    f = sp.lambdify(syms, exprs, "mpmath")
+    out = []
+    for p in points:
+        vals = f(*(mpmath.mpf(p[s].p) / p[s].q for s in syms))
+        out.append([mpmath.nstr(mpmath.mpmathify(v), 45) for v in vals])
+    return out
+
+
+def run_predefined(system, name):
+    import sympy as sp
+
+    coords, g = predefined_metric(name)
+    n = len(coords)
+    t0 = time.process_time()
+    if system == "geomkit":
+        import geomkit as gk
+
+        metric = gk.Metric(gk.Chart(coords), g)
+        Ric, R, K = gk.ricci(metric), gk.ricci_scalar(metric), gk.kretschmann(metric)
+        Ric = list(Ric)
+    else:
+        from einsteinpy.symbolic import (
+            MetricTensor,
+            RicciScalar,
+            RicciTensor,
+            RiemannCurvatureTensor,
+        )
+
+        m = MetricTensor(g.tolist(), coords)
+        rm = RiemannCurvatureTensor.from_metric(m)
+        ric = RicciTensor.from_riemann(rm)
+        R = RicciScalar.from_riccitensor(ric).expr
+        low = rm.change_config("llll", metric=m).tensor()
+        up = rm.change_config("uuuu", metric=m).tensor()
+        K = sum(low[i, j, k, l] * up[i, j, k, l] for i in range(n) for j in range(n)
+                for k in range(n) for l in range(n))
+        Ric = [ric.tensor()[i, j] for i in range(n) for j in range(n)]
+    cpu = time.process_time() - t0
+    vals = values_at(Ric + [R, K], sample_points(coords, g))
+    print(json.dumps({"cpu": cpu, "values": vals, "ops": int(sp.count_ops(K))}))
+
+
+def agreement(a, b):
+    """Largest relative difference of two value lists (strings from values_at)."""
+    import mpmath
+
+    mpmath.mp.dps = 50
+    worst = mpmath.mpf(0)
+    for pa, pb in zip(a, b):
+        for x, y in zip(pa, pb):
+            x, y = mpmath.mpmathify(x), mpmath.mpmathify(y)
+            if not (mpmath.isfinite(x) and mpmath.isfinite(y)):
+                if str(x) != str(y):
+                    return mpmath.inf
+                continue
+            worst = max(worst, abs(x - y) / (1 + abs(y)))
+    return worst
+
+
+def predefined_table(names, timeout):
+    """geomkit against EinsteinPy on EinsteinPy's predefined metrics."""
+    print("EinsteinPy predefined metrics: CPU s for Ricci tensor, Ricci scalar and Kretschmann")
+    print("(EinsteinPy: RiemannCurvatureTensor.from_metric, which simplifies each component;")
+    print(" agreement: largest relative difference of all values at 3 points, 50 digits)")
+    print("| metric | geomkit | EinsteinPy | agreement |")
+    print("| --- | --- | --- | --- |")
+    for name in names:
+        res = {s: run("predefined:" + s, name, timeout) for s in ("geomkit", "einsteinpy")}
+        agree = "-"
+        errs = [r.get("error", "") for r in res.values()]
+        if any("_print_Derivative" in e for e in errs):
+            agree = "not evaluable (derivative by a Bessel order)"
+        if all("values" in r for r in res.values()):
+            d = agreement(res["geomkit"]["values"], res["einsteinpy"]["values"])
+            agree = "OK (< 1e-40)" if d < 1e-40 else f"DIFFER ({float(d):.1e})"
+        cells = []
+        for s in ("geomkit", "einsteinpy"):
+            r = res[s]
+            cells.append(f"{r['cpu']:.2f}" if "cpu" in r else
+                         f"> {timeout:g}" if r.get("timeout") else f"error: {r['error'][:60]}")
+        print(f"| {name} | {cells[0]} | {cells[1]} | {agree} |", flush=True)
+
+
 def worker(system, name):
+    if system.startswith("predefined:"):
+        run_predefined(system.split(":", 1)[1], name)
+        return
     if system.startswith("geomkit:"):
         cpu, K, Ric, digest = run_geomkit(name, system.split(":", 1)[1])
         ok = check(name, K, Ric)
@@ -449,10 +592,24 @@ def main():
         default="",
         help="compare geomkit strategies instead, e.g. algebraic,cancel,trig",
     )
+    ap.add_argument(
+        "--predefined",
+        nargs="?",
+        const="all",
+        default=None,
+        help="table of EinsteinPy's predefined metrics (all, or a comma-separated list)",
+    )
     ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         worker(*args.worker)
+        return
+    if args.predefined:
+        if not available("einsteinpy"):
+            print("# EinsteinPy is not installed (pip install einsteinpy): skipped")
+            return
+        names = PREDEFINED if args.predefined == "all" else args.predefined.split(",")
+        predefined_table(names, args.timeout)
         return
     metrics = args.metrics.split(",")
     if args.strategies:

@@ -37,6 +37,7 @@ __all__ = [
     "unique_nodes",
     "dag_replace",
     "fingerprint",
+    "rebuild",
 ]
 
 GENERATOR_VERSION = "3"
@@ -80,7 +81,7 @@ def dag_replace(exprs, mapping):
             if all(a is b for a, b in zip(args, node.args)):
                 memo[id(node)] = node
             else:
-                memo[id(node)] = node.func(*args)
+                memo[id(node)] = rebuild(node, args)
         else:
             memo[id(node)] = node
     return [memo[id(e)] for e in exprs]
@@ -305,6 +306,36 @@ def _needs_temp(e):
     return bool(x.is_Rational and x.q == 2 and abs(int(x.p)) >= 3)
 
 
+_PLAIN_CONSTRUCTOR = set()  # classes whose constructor takes no ``evaluate`` keyword
+
+
+def rebuild(node, args):
+    """``node`` with new ``args``, unevaluated where its class's constructor allows.
+
+    Most classes take ``evaluate=False`` (``Add``, ``Mul``, ``Pow``, functions,
+    ``Piecewise``, relationals, ``And``/``Or``, ``Min``/``Max``): rebuilding them
+    unevaluated keeps the planned arithmetic and skips sympy's simplification
+    of conditions, which can be slow or fail on large ones.  Others
+    (``ExprCondPair``, ``Tuple``) have no such keyword and get their plain
+    constructor.
+
+    >>> import sympy as sp
+    >>> x, t = sp.symbols('x t')
+    >>> e = sp.Piecewise((sp.sin(x)**2, x > 0), (0, True))
+    >>> rebuild(e, (rebuild(e.args[0], (t**2, x > 0)), e.args[1]))
+    Piecewise((t**2, x > 0), (0, True))
+    """
+    cls = type(node)
+    if cls not in _PLAIN_CONSTRUCTOR:
+        try:
+            return node.func(*args, evaluate=False)
+        except TypeError as exc:
+            if "evaluate" not in str(exc):
+                raise
+            _PLAIN_CONSTRUCTOR.add(cls)
+    return node.func(*args)
+
+
 def _atomize_powers(stmts, temps):
     """Bind bases of integer (and half-integer) powers to temporaries, in place order."""
     out = []
@@ -316,7 +347,7 @@ def _atomize_powers(stmts, temps):
         if e in seen:
             return seen[e]
         args = tuple(walk(a) for a in e.args)
-        new = e if args == e.args else e.func(*args, evaluate=False)
+        new = e if args == e.args else rebuild(e, args)
         if _needs_temp(new):
             base = new.base
             t = seen.get(("base", base))

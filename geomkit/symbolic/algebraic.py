@@ -25,6 +25,8 @@ and :math:`\sqrt{f^2}=f`, :math:`|f|=f`.  ``cos u`` (and ``cosh u``) is treated 
 ``sin u`` (``sinh u``) as algebraic over it; ``tan``, ``cot``, ``sec``, ``csc`` (and
 hyperbolic ones) are rewritten through ``sin`` and ``cos``.  Relations between
 atoms of *different* arguments (``sin 2u`` and ``sin u``) are not used.
+Any other node (``erf``, ``besselj``, ``hyper``, ``atan``, ``x**a`` with a symbolic
+exponent, ...) is an *opaque* transcendental atom whose derivatives are sympy's.
 
 >>> import sympy as sp
 >>> r, th, a = sp.symbols('r theta a', positive=True)
@@ -37,6 +39,8 @@ r
 >>> A.restore(A.reduce(A.atomize(1/sp.sqrt(r) - sp.sqrt(r)/r)))
 0
 """
+
+import math
 
 import sympy as sp
 
@@ -142,6 +146,37 @@ class AtomAlgebra:
         atom = self._key.get(key) or self._key.setdefault(key, self._new_atom("log", u))
         return atom.symbol
 
+    def _opaque(self, e):
+        """An atom for a node with no algebraic rule (erf, besselj, hyper, atan, ...).
+
+        It is a transcendental generator; its derivatives are sympy's, atomized
+        in turn (so ``d erf(r)/dr`` is the atom ``exp(-r**2)`` times a constant).
+        """
+        key = ("opaque", e)
+        atom = self._key.get(key)
+        if atom is None:
+            atom = self._new_atom("opaque", sp.Tuple(*(self._conv(a) for a in e.args)))
+            atom.original = e
+            self._key[key] = atom
+        return atom.symbol
+
+    def opaque_closure(self, depth):
+        """Atomize the derivatives of every opaque atom, ``depth`` levels deep.
+
+        Returns the atomized derivatives (new atoms they need are registered).
+        """
+        out, todo = [], [a for a in self._atoms if a.kind == "opaque"]
+        for _ in range(depth):
+            nxt = []
+            for a in todo:
+                n0 = len(self._atoms)
+                for x in self.coords:
+                    if a.original.has(x):
+                        out.append(self.atomize(sp.diff(a.original, x)))
+                nxt += [b for b in self._atoms[n0:] if b.kind == "opaque"]
+            todo = nxt
+        return out
+
     def _radical(self, b, p, q):
         """``b**(p/q)`` split over the factors of ``b`` as written."""
         num, den = sp.fraction(sp.together(b))
@@ -197,11 +232,15 @@ class AtomAlgebra:
             out = self._trig(type(e).__name__, u)
         elif isinstance(e, sp.Abs):
             out = self._conv(e.args[0])  # positive on the coframe's domain (see module doc)
-        elif isinstance(e, (sp.exp, sp.log)):
+        elif isinstance(e, (sp.exp, sp.log)) and len(e.args) == 1:
             out = self._explog(type(e).__name__, self._conv(e.args[0]))
-        else:
+        elif isinstance(e, (sp.Add, sp.Mul)) or e.is_Pow and e.exp.is_Integer:
             args = [self._conv(a) for a in e.args]
             out = e.func(*args)
+        elif isinstance(e, sp.Expr):
+            out = self._opaque(e)
+        else:
+            out = e
         self._cache[e] = out
         return out
 
@@ -220,6 +259,8 @@ class AtomAlgebra:
             if atom.kind == "root":
                 f = atom.arg
                 d = [self.reduce(atom.symbol * self.diff(f, i) / (atom.q * f)) for i in range(n)]
+            elif atom.kind == "opaque":
+                d = [self.atomize(sp.diff(atom.original, x)) for x in self.coords]
             elif atom.kind in ("exp", "log"):
                 du = [self.diff(atom.arg, i) for i in range(n)]
                 f = atom.symbol if atom.kind == "exp" else 1 / atom.arg
@@ -303,13 +344,15 @@ class AtomAlgebra:
         return sp.cancel(num / den)
 
     # -- back to ordinary expressions -------------------------------------------------
-    def restore(self, expr):
+    def restore(self, expr, pretty=True):
         """Replace atom symbols by the radicals and trig functions they stand for."""
         if self._restore_map is None:
             m = {}
             for a in self._atoms:
                 if a.kind == "root":
                     v = a.arg.xreplace(m) ** sp.Rational(1, a.q)
+                elif a.kind == "opaque":
+                    v = a.original
                 else:
                     v = getattr(sp, a.kind)(a.arg.xreplace(m))
                 m[a.symbol] = v
@@ -317,7 +360,9 @@ class AtomAlgebra:
         expr = sp.sympify(expr)
         if not self._restore_map or not (expr.free_symbols & set(self._restore_map)):
             return expr
-        return self._pretty(expr).xreplace(self._restore_map)
+        if pretty:
+            expr = self._pretty(expr)
+        return expr.xreplace(self._restore_map)
 
     def _pretty(self, expr):
         """Undo ``sin^2 u -> 1 - cos^2 u`` for display: factors ``1 - cos^2 u`` of the
@@ -408,6 +453,9 @@ class FieldEngine:
         self.coords = tuple(coords)
         self.alg = AtomAlgebra(coords)
         atomized = [self.alg.atomize(e) for e in exprs]
+        # opaque atoms (erf, besselj, ...) and the atoms of their derivatives, as
+        # deep as the structure equations differentiate
+        atomized += self.alg.opaque_closure(jet_order + 1)
         # atom arguments carry symbols and functions too (exp(beta*y), sqrt(f(r)))
         atomized += [a.arg for a in self.alg._atoms]
         # functions and the highest derivative order met
@@ -462,6 +510,8 @@ class FieldEngine:
         self._atom_by_index = {self._index[a.symbol]: a for a in self.alg._atoms}
         self._cache = {}
         self._den_factors = {}
+        self._pretty_pairs = None
+        self._rng = __import__("random").Random(20261202)
 
     # -- conversions ----------------------------------------------------------------------
     def covers(self, expr):
@@ -500,9 +550,36 @@ class FieldEngine:
     def restore(self, elem):
         if not hasattr(elem, "as_expr"):
             return sp.sympify(elem)
-        e = elem.as_expr()
+        num, den = (self._pretty_poly(p) for p in (elem.numer, elem.denom))
+        e = num if den == 1 else num / den
         e = e.xreplace(self._jet_expr)
-        return self.alg.restore(e)
+        return self.alg.restore(e, pretty=False)
+
+    def _pretty_poly(self, p):
+        """``p`` as an expression with factors ``1 - cos^2 u`` written ``sin^2 u`` again.
+
+        Division in the polynomial ring: the expression-level version
+        (:meth:`AtomAlgebra._pretty`) costs minutes on large curvature components.
+        """
+        if self._pretty_pairs is None:
+            pairs = []
+            for a in self.alg._algebraic:
+                if a.kind in ("sin", "sinh"):
+                    c = self.alg._key[("cos" if a.kind == "sin" else "cosh", sp.expand(a.arg))]
+                    i = self._index[a.symbol]
+                    pairs.append((self._index[c.symbol], self._base(i), a.symbol))
+            self._pretty_pairs = pairs
+        extra = sp.S.One
+        for ci, base, sym in self._pretty_pairs:
+            k = 0
+            while p.degrees()[ci] >= 2:
+                q, r = p.div(base)
+                if r:
+                    break
+                p, k = q, k + 1
+            if k:
+                extra *= sym ** (2 * k)
+        return p.as_expr() * extra
 
     # -- derivatives ----------------------------------------------------------------------
     def _base(self, i):
@@ -544,6 +621,8 @@ class FieldEngine:
             if a.kind == "root":
                 base = F(self._base(i))
                 out = s * self.diff(base, mu) / (a.q * base)
+            elif a.kind == "opaque":
+                out = self.atomize(sp.diff(a.original, self.coords[mu]))
             else:
                 u = self.atomize_internal(a.arg)
                 du = self.diff(u, mu)
@@ -600,23 +679,124 @@ class FieldEngine:
         return F(top) / F(den**2 * common)
 
     # -- gcd-free sums ------------------------------------------------------------------------
-    def lazy(self, elem):
-        """``elem`` as a :class:`LazyFrac` (factored denominator; sums without gcds)."""
-        den = elem.denom
+    # Polynomial gcds (sympy's heuristic gcd) grow with the number of generators:
+    # with symbolic constants (c, G, eps0, ...) one gcd of a curvature component
+    # took minutes.  Denominators are kept as products of irreducible factors, so
+    # sums take least common multiples of factorizations and the final
+    # cancellation is trial division by those factors -- no gcd at all.
+    def _factors(self, den):
+        """``(c, {irreducible factor: multiplicity})`` of a denominator (cached)."""
         hit = self._den_factors.get(den)
         if hit is None:
             c, facs = den.factor_list()
             hit = self._den_factors[den] = (int(c), {f: k for f, k in facs})
-        return LazyFrac(self.ring, elem.numer, hit[0], dict(hit[1]))
+        return hit
+
+    def _has_alg(self, p):
+        dg = p.degrees()
+        return any(dg[i] > 0 for i in self._alg_info)
+
+    def lazy(self, elem):
+        """``elem`` as a :class:`LazyFrac` (factored denominator; sums without gcds)."""
+        if isinstance(elem, LazyFrac):
+            return elem
+        if isinstance(elem, int):
+            return LazyFrac(self.ring, self.ring(elem), 1, {})
+        den = elem.denom
+        if self._alg_info and den not in self._den_factors and self._has_alg(den):
+            elem = self.reduce(elem)  # rationalise first (rare: reduce() output has none)
+            den = elem.denom
+        c, facs = self._factors(den)
+        return LazyFrac(self.ring, elem.numer, c, dict(facs))
 
     def unlazy(self, lz):
-        """Back from a :class:`LazyFrac` to a reduced element (one gcd)."""
+        """Back from a :class:`LazyFrac` to a reduced element, by trial division."""
         if not isinstance(lz, LazyFrac):
             return lz
-        den = self.ring(lz.c)
+        num = self._reduce_poly(lz.num) if self._alg_info else lz.num
+        if not num:
+            return self.zero
+        if self._alg_info and any(self._has_alg(f) for f in lz.facs):
+            den = self.ring(lz.c)
+            for f, k in lz.facs.items():
+                den = den * f**k
+            return self.reduce(self.field(num) / self.field(den))
+        facs = {}
         for f, k in lz.facs.items():
+            while k:
+                if self._surely_not_divisible(num, f):
+                    break
+                q, r = num.div(f)
+                if r:
+                    break
+                num, k = q, k - 1
+            if k:
+                facs[f] = k
+        c = lz.c
+        g = math.gcd(c, int(num.content()))
+        if g > 1:
+            num, c = num.quo_ground(g), c // g
+        if c < 0:
+            num, c = -num, -c
+        den = self.ring(c)
+        for f, k in facs.items():
             den = den * f**k
-        return self.reduce(self.field(lz.num) / self.field(den))
+        self._den_factors.setdefault(den, (c, facs))
+        return self.field.raw_new(num, den)
+
+    _PRIME = (1 << 61) - 1
+
+    def _surely_not_divisible(self, num, f):
+        """True when ``f`` (linear in some generator x) cannot divide ``num``: at a
+        random point mod a prime, on the zero set of ``f`` solved for x, ``num`` is
+        nonzero.  Costs one evaluation instead of a failed long division."""
+        if len(num) < 64:
+            return False
+        degs = f.degrees()
+        try:
+            i = degs.index(1)
+        except ValueError:
+            return False
+        P = self._PRIME
+        rng = self._rng
+        vals = [rng.randrange(2, P) for _ in self.gens]
+        vals[i] = 0
+        A = _eval_mod(f, vals, P)
+        vals[i] = 1
+        B = (_eval_mod(f, vals, P) - A) % P
+        if not B:
+            return False
+        vals[i] = (-A * pow(B, -1, P)) % P
+        return _eval_mod(num, vals, P) != 0
+
+    def diff_lazy(self, elem, mu):
+        """:meth:`diff` as a :class:`LazyFrac` (no gcd)."""
+        num, den = elem.numer, elem.denom
+        dn, dd = num.degrees(), den.degrees()
+        ring = self.ring
+        top = bot = None
+        for i in range(len(self.gens)):
+            if dn[i] <= 0 and dd[i] <= 0:
+                continue
+            D = self._gen_deriv(i, mu)
+            if not D:
+                continue
+            Dl = self.lazy(D)
+            x = ring.gens[i]
+            if dn[i] > 0:
+                t = LazyFrac(ring, num.diff(x), 1, {}) * Dl
+                top = t if top is None else top + t
+            if dd[i] > 0:
+                t = LazyFrac(ring, den.diff(x), 1, {}) * Dl
+                bot = t if bot is None else bot + t
+        c, facs = self._factors(den)
+        out = LazyFrac(ring, ring.zero, 1, {})
+        if top is not None:
+            out = out + LazyFrac(ring, top.num, top.c * c, _merge(top.facs, facs))
+        if bot is not None:
+            out = out - LazyFrac(ring, bot.num * num, bot.c * c * c,
+                                 _merge(bot.facs, _merge(facs, facs)))
+        return out
 
     # -- reduction ----------------------------------------------------------------------------
     def _reduce_poly(self, p):
@@ -626,16 +806,25 @@ class FieldEngine:
             todo = [(i, q) for i, q in info if degs[i] >= q]
             if not todo:
                 return p
-            out = self.ring.zero
-            for monom, coeff in p.terms():
+            # group the terms by the powers of the relations they need, so each
+            # group is built once (adding term by term is quadratic in the size)
+            groups = {}
+            for monom, coeff in p.items():
                 m = list(monom)
-                factor = self.ring.one
+                wholes = []
                 for i, q in todo:
-                    whole, rest = divmod(m[i], q)
+                    whole, m[i] = divmod(m[i], q)
+                    wholes.append(whole)
+                g = groups.setdefault(tuple(wholes), {})
+                m = tuple(m)
+                g[m] = g.get(m, 0) + coeff
+            out = self.ring.zero
+            for wholes, terms in groups.items():
+                part = self.ring.from_dict({m: c for m, c in terms.items() if c})
+                for (i, _), whole in zip(todo, wholes):
                     if whole:
-                        m[i] = rest
-                        factor = factor * self._base(i) ** whole
-                out += self.ring({tuple(m): coeff}) * factor
+                        part = part * self._base(i) ** whole
+                out += part
             p = out
         return p
 
@@ -745,6 +934,11 @@ class LazyFrac:
 
     __rmul__ = __mul__
 
+    def __truediv__(self, other):
+        if not isinstance(other, int) or other == 0:
+            return NotImplemented
+        return LazyFrac(self.ring, self.num, self.c * other, self.facs)
+
     def __eq__(self, other):
         if isinstance(other, int) and other == 0:
             return not self.num
@@ -755,6 +949,59 @@ class LazyFrac:
         return r if r is NotImplemented else not r
 
     __hash__ = None
+
+
+def _eval_mod(p, vals, P):
+    """Value of the polynomial ``p`` at ``vals`` modulo ``P``."""
+    total = 0
+    for monom, coeff in p.items():
+        v = coeff
+        for x, e in zip(vals, monom):
+            if e:
+                v = v * pow(x, e, P) % P
+        total += v
+    return total % P
+
+
+def lazy_sum(terms):
+    """Sum of :class:`LazyFrac` s over the lcm of their denominators, lifting each
+    term once (adding one by one re-lifts the growing partial sum every time)."""
+    from math import lcm
+
+    terms = [t for t in terms if t.num]
+    if not terms:
+        return 0
+    if len(terms) == 1:
+        return terms[0]
+    c = lcm(*(t.c for t in terms))
+    facs = {}
+    for t in terms:
+        for f, k in t.facs.items():
+            if facs.get(f, 0) < k:
+                facs[f] = k
+    groups = {}  # terms with the same denominator share one lift
+    for t in terms:
+        key = (t.c, frozenset(t.facs.items()))
+        g = groups.get(key)
+        groups[key] = (t.num if g is None else g[0] + t.num, t)
+    ring = terms[0].ring
+    num = ring.zero
+    for total, t in groups.values():
+        m = total * (c // t.c)
+        for f, k in facs.items():
+            e = k - t.facs.get(f, 0)
+            if e:
+                m = m * f**e
+        num = num + m
+    return LazyFrac(ring, num, c, facs)
+
+
+def _merge(a, b):
+    """Product of two factorizations ``{factor: multiplicity}``."""
+    out = dict(a)
+    for f, k in b.items():
+        out[f] = out.get(f, 0) + k
+    return out
 
 
 def _multisets(k, order):

@@ -192,7 +192,7 @@ class Connection(LatexDisplay):
             for a in range(n):
                 for b in range(n):
                     # e_c(w[a][b][d]) for all c, d
-                    dw = [[lz(eng.diff(self._w[a][b][dd], m)) for m in range(n)]
+                    dw = [[eng.diff_lazy(self._w[a][b][dd], m) for m in range(n)]
                           for dd in range(n)]
                     ew = [
                         [
@@ -244,8 +244,11 @@ class Connection(LatexDisplay):
         def build():
             n, eng = self.n, self.engine
             R = self._curvature()
+            lz = eng.lazy
             return [
-                [eng.reduce(_sum((R[a][b][a][dd] for a in range(n)), eng.zero)) for dd in range(n)]
+                [eng.unlazy(_sum((lz(R[a][b][a][dd]) for a in range(n) if R[a][b][a][dd] != 0),
+                                 eng.zero))
+                 for dd in range(n)]
                 for b in range(n)
             ]
 
@@ -255,9 +258,10 @@ class Connection(LatexDisplay):
         def build():
             n, eng = self.n, self.engine
             Ric, gi = self._ricci(), self.coframe._etainv
-            return eng.reduce(
-                _sum((gi[b][dd] * Ric[b][dd] for b in range(n) for dd in range(n)
-                      if gi[b][dd] != 0), eng.zero)
+            lz = eng.lazy
+            return eng.unlazy(
+                _sum((lz(gi[b][dd]) * lz(Ric[b][dd]) for b in range(n) for dd in range(n)
+                      if gi[b][dd] != 0 and Ric[b][dd] != 0), eng.zero)
             )
 
         return self._cached("_Rs", build)
@@ -517,13 +521,14 @@ def levi_civita(coframe):
 
     def build():
         n, eng = coframe.n, coframe.engine
-        C = coframe._anholonomy()
-        eta = coframe._eta
+        lz = eng.lazy  # sums of products without intermediate gcds
+        C = _map_nested(coframe._anholonomy(), lz)
+        eta = _map_nested(coframe._eta, lz)
         # "T"_abc = -eta_ad (de^d)_bc = eta_ad C^d_bc
-        Tl = _lower_first(C, eta, eng.zero)
-        Nl = _distortion_lower(Tl, _frame_deta(coframe), n)
-        w = _lower_first(Nl, coframe._etainv, eng.zero)
-        w = [[[eng.reduce(x) for x in row] for row in mat] for mat in w]
+        Tl = _lower_first(C, eta, 0)
+        Nl = _distortion_lower(Tl, _map_nested(_frame_deta(coframe), lz), n)
+        w = _lower_first(Nl, _map_nested(coframe._etainv, lz), 0)
+        w = [[[eng.unlazy(x) if x != 0 else eng.zero for x in row] for row in mat] for mat in w]
         return Connection._from_engine(coframe, w)
 
     return coframe._cached("levi_civita", build)

@@ -38,17 +38,36 @@ __all__ = ["Metric"]
 
 
 def _numeric_sign(det, symbols):
-    """Sign of ``det`` at a generic point where all symbols are in (0.3, 0.9)."""
+    """Sign of ``det`` at generic points that respect the symbols' assumptions.
+
+    Points with every symbol in (0.3, 0.9) first (negative symbols negated,
+    integer ones 1..3); when ``det`` is not real there (a power of a base that
+    is negative at such points, e.g. Janis-Newman-Winicour), points whose
+    symbols spread over four orders of magnitude.
+    """
     import random
 
     rng = random.Random(12345)
-    for _ in range(8):
-        point = {s: sp.Rational(rng.randint(300, 900), 1000) for s in symbols}
+    symbols = sorted(symbols, key=sp.default_sort_key)
+
+    def value(s, x):
+        if s.is_integer:
+            return sp.Integer(rng.randint(1, 3)) * (-1 if s.is_negative else 1)
+        return -x if s.is_negative or s.is_nonpositive else x
+
+    def draws():
+        for _ in range(8):
+            yield {s: value(s, sp.Rational(rng.randint(300, 900), 1000)) for s in symbols}
+        for _ in range(24):
+            yield {s: value(s, sp.Rational(rng.randint(1, 999), 1000) * 10 ** rng.randint(-1, 2))
+                   for s in symbols}
+
+    for point in draws():
         try:
             val = complex(sp.N(det.subs(point)))
         except (TypeError, ValueError):
             continue
-        if abs(val.imag) < 1e-12 and abs(val.real) > 1e-12:
+        if abs(val.imag) < 1e-12 * max(1.0, abs(val.real)) and abs(val.real) > 1e-12:
             return 1 if val.real > 0 else -1
     return None
 
@@ -101,7 +120,9 @@ class Metric(LatexDisplay):
                 sign = _numeric_sign(det, det.free_symbols)
                 if sign is None:
                     raise DegenerateMetricError(
-                        f"cannot tell the sign of det g = {det}; pass sign=+1 or sign=-1"
+                        f"cannot tell the sign of det g = {det}: sympy cannot decide it "
+                        "and it is not real at sampled points; pass sign=+1 or sign=-1 "
+                        "(or give the symbols assumptions such as positive=True)"
                     )
         if sign not in (1, -1):
             raise GeomkitError(f"sign must be +1 or -1, got {sign!r}")

@@ -27,6 +27,10 @@ are, from cheapest to dearest:
 
 A strategy may also be any callable ``expr -> expr``.
 
+When a named strategy cannot handle an input (sympy's machinery raises), the
+curvature functions and :func:`simplify_expr` retry with the next cheaper one
+(:data:`NEXT_CHEAPER`) and say so in a one-line :class:`StrategyFallbackWarning`.
+
 >>> import sympy as sp
 >>> x = sp.Symbol('x')
 >>> simplify_expr(x/(x**2 + x) - 1/(x + 1), 'cancel')
@@ -35,11 +39,34 @@ A strategy may also be any callable ``expr -> expr``.
 1
 """
 
+import warnings
+
 import sympy as sp
 
 from ..errors import GeomkitError
 
 STRATEGIES = ("none", "expand", "cancel", "algebraic", "trig", "full")
+
+#: The strategy tried when one cannot handle an input (cheaper, still exact).
+NEXT_CHEAPER = {"full": "cancel", "trig": "cancel", "algebraic": "cancel", "cancel": "none",
+                "expand": "none"}
+
+
+class StrategyFallbackWarning(UserWarning):
+    """A simplification strategy could not handle an input; a cheaper one was used."""
+
+
+def warn_fallback(strategy, nxt, exc, what="this input"):
+    """One-line warning that ``strategy`` failed on ``what`` and ``nxt`` is used instead."""
+    msg = " ".join(str(exc).split())
+    if len(msg) > 100:
+        msg = msg[:97] + "..."
+    warnings.warn(
+        f"simplify={strategy!r} cannot handle {what} ({type(exc).__name__}: {msg}); "
+        f"using simplify={nxt!r} (results stay exact, possibly less simplified)",
+        StrategyFallbackWarning,
+        stacklevel=3,
+    )
 
 
 def _cancel(expr):
@@ -49,7 +76,13 @@ def _cancel(expr):
 def _algebraic(expr):
     from .algebraic import algebraic_simplify
 
-    return algebraic_simplify(expr)
+    try:
+        return algebraic_simplify(expr)
+    except GeomkitError:
+        raise
+    except Exception as exc:  # sympy's polynomial machinery on an unforeseen input
+        warn_fallback("algebraic", "cancel", exc, "an expression")
+        return _cancel(expr)
 
 
 _FUNCS = {
