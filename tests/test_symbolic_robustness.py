@@ -278,3 +278,18 @@ def test_einsteinpy_predefined_metrics_agree(name):
 @pytest.mark.parametrize("name", EINSTEINPY_SLOW)
 def test_einsteinpy_predefined_metrics_agree_all(name):
     _einsteinpy_case(name)
+
+
+def test_abs_of_an_argument_that_changes_sign_is_not_dropped():
+    # ds^2 = dr^2 + h^2 dtheta^2 has R = -2 h''/h; h = r (1 + |r - 1|) is r(2 - r) below
+    # r = 1 (R = 16/3 at r = 1/2) and r^2 above (R = -1 at r = 2): |r - 1| = r - 1 would
+    # give -16 at r = 1/2
+    r, th = sp.symbols("r theta", positive=True)
+    c = gk.Chart([r, th])
+    e = gk.Coframe([c.dx[0], r * (1 + sp.Abs(r - 1)) * c.dx[1]])
+    R = gk.ricci_scalar(e)
+    assert R.subs(r, sp.Rational(1, 2)) == sp.Rational(16, 3)
+    assert R.subs(r, 2) == -1
+    # a provably positive argument still drops its Abs (and stays rational)
+    e = gk.Coframe([c.dx[0], sp.Abs(r**2 + 1) * c.dx[1]])
+    assert not gk.ricci_scalar(e).has(sp.Abs)

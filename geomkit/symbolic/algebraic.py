@@ -21,7 +21,10 @@ quantity that vanishes mathematically comes out as an exact ``0`` -- no call to
 Assumptions (the *algebraic* simplification strategy's domain): radicands are
 positive where the coframe is real, so :math:`\sqrt{AB/C}=\sqrt A\sqrt B/\sqrt C`
 for the factors *as written* (a product or quotient is split, a sum is one atom),
-and :math:`\sqrt{f^2}=f`, :math:`|f|=f`.  ``cos u`` (and ``cosh u``) is treated as transcendental,
+and :math:`\sqrt{f^2}=f`.  :math:`|f|` is :math:`f` (or :math:`-f`) only where
+sympy proves the sign from the symbols' assumptions; otherwise it is an opaque
+atom with derivative :math:`\operatorname{sign}(f)\,f'`, so a kink is never
+smoothed away silently.  ``cos u`` (and ``cosh u``) is treated as transcendental,
 ``sin u`` (``sinh u``) as algebraic over it; ``tan``, ``cot``, ``sec``, ``csc`` (and
 hyperbolic ones) are rewritten through ``sin`` and ``cos``.  Relations between
 atoms of *different* arguments (``sin 2u`` and ``sin u``) are not used.
@@ -230,8 +233,10 @@ class AtomAlgebra:
         elif isinstance(e, (sp.sin, sp.cos, sp.sinh, sp.cosh)):
             u = self._conv(e.args[0])
             out = self._trig(type(e).__name__, u)
-        elif isinstance(e, sp.Abs):
-            out = self._conv(e.args[0])  # positive on the coframe's domain (see module doc)
+        elif isinstance(e, sp.Abs) and e.args[0].is_extended_nonnegative:
+            out = self._conv(e.args[0])
+        elif isinstance(e, sp.Abs) and e.args[0].is_extended_nonpositive:
+            out = self._conv(-e.args[0])
         elif isinstance(e, (sp.exp, sp.log)) and len(e.args) == 1:
             out = self._explog(type(e).__name__, self._conv(e.args[0]))
         elif isinstance(e, (sp.Add, sp.Mul)) or e.is_Pow and e.exp.is_Integer:
