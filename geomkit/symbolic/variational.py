@@ -506,10 +506,15 @@ def field_equations(L, wrt, coframe=None, potentials=None, connection=None,
     Parameters
     ----------
     L : callable ``(FrameOps, fields) -> n-Form``
-    wrt : Coframe or str
+    wrt : Coframe, str or tuple of str
         A :class:`~geomkit.Coframe`: vary the coframe, return the n (n-1)-forms
         :math:`\mathcal E_a` (coefficients of :math:`\delta e^a`).  The name of a
         potential in ``potentials``: vary it, return the (n-p)-form :math:`\mathcal E_A`.
+        ``'coframe'``, ``'connection'`` (all :math:`\omega^a{}_b`),
+        ``'metric_connection'`` (:math:`\omega_{[ab]}`), ``'metric'`` (the frame
+        metric), or a tuple of them: see :mod:`geomkit.symbolic.field_theories`
+        (Lagrangians may then use ``f.R``, ``f.Q``, ``f.omega`` and the invariants of
+        ``e``).
     coframe : Coframe
         The (fixed) coframe when varying a potential.
     potentials : dict name -> Form
@@ -558,12 +563,15 @@ def field_equations(L, wrt, coframe=None, potentials=None, connection=None,
     if method not in ("exterior", "component"):
         raise GeomkitError(f"method must be 'exterior' or 'component', got {method!r}")
     f = None if simplify is None else get_strategy(simplify)
+    if method == "component" and target is None:
+        from .field_theories import general_field_equations
+
+        return general_field_equations(L, "coframe", coframe, connection, potentials, method,
+                                       simplify)
     if method == "component":
         from .variational_components import euler_lagrange_components
 
         EL = euler_lagrange_components(L, coframe, potentials, target, omega, f)
-        if target is None:
-            return from_components(coframe.chart, EL)
         p = potentials[target].degree
         return _dual_basis_form(coframe.chart, EL, p)
     if target is None:
