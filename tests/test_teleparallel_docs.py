@@ -32,8 +32,8 @@ def test_teleparallel_page():
     f, T, Q = ns["f"], ns["T"], ns["Q"]
     fT = ns["fT"].in_terms_of(f, T)[0].rhs
     fQ = ns["fQ"].in_terms_of(f, Q)[0].rhs
-    gr_T = fT.subs({sp.Derivative(f(T), T): -1, f(T): -6 * H2})
-    gr_Q = fQ.subs({sp.Derivative(f(Q), Q): 1, f(Q): -6 * H2})
+    gr_T = fT.xreplace({sp.Derivative(f(T), T): -1, f(T): -6 * H2})
+    gr_Q = fQ.xreplace({sp.Derivative(f(Q), Q): 1, f(Q): -6 * H2})
     assert sp.simplify(gr_T - 3 * H2) == 0 and sp.simplify(gr_Q - 3 * H2) == 0
 
 
