@@ -512,6 +512,8 @@ def general_field_equations(L, names, coframe, connection=None, potentials=None,
     names = _normalize_wrt(names)
     if not isinstance(coframe, Coframe):
         raise GeomkitError("field equations need a coframe= (or a connection= on one)")
+    if connection is not None and connection.coframe.chart != coframe.chart:
+        raise GeomkitError("connection and coframe live on different charts")
     scale = sp.nsimplify(nonmetricity_scale if nonmetricity_scale is not None else
                          (connection.nonmetricity_scale if connection is not None else 1))
     if method == "component":
