@@ -120,7 +120,8 @@ def minisuperspace(L, coframe, wrt="coframe", connection=None, source=None,
 
     Parameters
     ----------
-    L : Lagrangian ``(e, f) -> n-Form`` (see :func:`geomkit.field_equations`)
+    L : callable
+        The Lagrangian ``L(e, f)``, an n-Form (see :func:`geomkit.field_equations`).
     coframe : Coframe
         The ansatz (its functions are the unknowns, e.g. the scale factor ``a(t)``).
     wrt : {'coframe', 'metric'}
@@ -131,8 +132,11 @@ def minisuperspace(L, coframe, wrt="coframe", connection=None, source=None,
     source : PerfectFluid, optional
         Matter added with the coupling of the module doc.
 
-    Returns a :class:`ReducedEquations`: each equation solved for the density or
-    pressure when that enters it, otherwise ``expr = 0`` with constant factors removed.
+    Returns
+    -------
+    ReducedEquations
+        Each equation solved for the density or pressure when that enters it,
+        otherwise ``expr = 0`` with constant factors removed.
     """
     if not isinstance(coframe, Coframe):
         raise GeomkitError(f"minisuperspace needs a Coframe ansatz, got {type(coframe).__name__}")
