@@ -379,3 +379,30 @@ def test_bad_input():
         gk.field_equations(gk.einstein_hilbert(), "metric")
     with pytest.raises(GeomkitError, match="minisuperspace"):
         gk.minisuperspace(gk.einstein_hilbert(), cf, wrt="connection")
+
+
+def test_several_fields_at_once():
+    """wrt=(coframe, metric_connection): one evaluation, the same forms as one field at a time;
+    a metric-affine triple (coframe, connection, frame metric) on a coordinate coframe."""
+    cf = coframe3()
+    lc = gk.levi_civita(cf)
+    both = gk.field_equations(gk.einstein_hilbert(), ("coframe", "metric_connection"),
+                              connection=lc)
+    assert set(both) == {"coframe", "metric_connection"}
+    assert same_forms(cf, both["coframe"],
+                      gk.field_equations(gk.einstein_hilbert(), "coframe", connection=lc))
+    assert all(not x for row in both["metric_connection"] for x in row)
+    c = gk.Chart("x y", positive=True)
+    x, y = c.coords
+    G = gk.coincident_gauge(gk.Metric(c, sp.diag(1, x**2 + y**2)))
+    L = gk.quadratic_teleparallel(a=(1, 0, 1), b=(1, 1, 0, 0, 1))
+    three = gk.field_equations(L, ("coframe", "connection", "metric"), connection=G)
+    for name in ("coframe", "connection", "metric"):
+        one = gk.field_equations(L, name, connection=G)
+        com = gk.field_equations(L, name, connection=G, method="component")
+        assert same_forms(G.coframe, _flat(three[name]), _flat(one))
+        assert same_forms(G.coframe, _flat(one), _flat(com))
+
+
+def _flat(z):
+    return list(z) if isinstance(z, tuple) else [u for row in z for u in row]
