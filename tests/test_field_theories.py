@@ -328,20 +328,6 @@ def test_routes_agree_f_Q_metric_variation_2d():
         assert same_forms(G.coframe, gk.in_terms_of(u, f, Q), gk.in_terms_of(v, f, Q))
 
 
-@pytest.mark.slow
-def test_routes_agree_f_Q_metric_variation():
-    c = gk.Chart("t x y", positive=True)
-    t = c.coords[0]
-    a, b = sp.Function("a")(t), sp.Function("b")(t)
-    G = gk.coincident_gauge(gk.Metric(c, sp.diag(-1, a**2, b**2), sign=-1))
-    f, Q = sp.Function("f"), sp.Symbol("Q")
-    ext = gk.field_equations(gk.f_Q(f), "metric", connection=G)
-    com = gk.field_equations(gk.f_Q(f), "metric", connection=G, method="component")
-    for u, v in zip(ext, com):
-        for p, q in zip(gk.in_terms_of(u, f, Q), gk.in_terms_of(v, f, Q)):
-            assert sp.simplify((p - q)[(0, 1, 2)]) == 0
-
-
 def test_quadratic_teleparallel_special_points():
     cf = coframe3(sp.diag(-1, 1, 1))
     W = gk.weitzenbock(cf)
