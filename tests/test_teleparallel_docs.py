@@ -26,6 +26,15 @@ def test_teleparallel_page():
     s = ns["s"]
     assert s.full == 0
     assert all((u - v).is_zero() for u, v in zip(ns["E"], ns["E_ref"]))
+    # the worked cosmology: f = -T (f(T)) and f = Q (f(Q)) give Friedmann's 3 H^2 = rho
+    a, t = ns["a"], ns["t"]
+    H2 = sp.diff(a, t) ** 2 / a**2
+    f, T, Q = ns["f"], ns["T"], ns["Q"]
+    fT = ns["fT"].in_terms_of(f, T)[0].rhs
+    fQ = ns["fQ"].in_terms_of(f, Q)[0].rhs
+    gr_T = fT.xreplace({sp.Derivative(f(T), T): -1, f(T): -6 * H2})
+    gr_Q = fQ.xreplace({sp.Derivative(f(Q), Q): 1, f(Q): -6 * H2})
+    assert sp.simplify(gr_T - 3 * H2) == 0 and sp.simplify(gr_Q - 3 * H2) == 0
 
 
 def test_defects_page():

@@ -138,6 +138,8 @@ def _sum(terms, zero):
 def _det(M):
     """Determinant of a small square nested list (cofactor expansion, any ring)."""
     k = len(M)
+    if k == 0:
+        return 1  # the empty minor (Hodge star of a 0-form with a non-diagonal eta)
     if k == 1:
         return M[0][0]
     if k == 2:

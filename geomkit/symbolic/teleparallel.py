@@ -271,7 +271,11 @@ def divergence(coframe, V, simplify=None):
     """Riemannian divergence :math:`\\mathring\\nabla_cV^c` of a vector with frame components ``V``.
 
     :math:`\\mathring\\nabla_cV^c=\\frac1{\\sqrt{|g|}}\\partial_\\mu(\\sqrt{|g|}\\,V^\\mu)`,
-    :math:`V^\\mu=E_c{}^\\mu V^c`, :math:`\\sqrt{|g|}=|\\det E|\\sqrt{|\\det\\eta|}`.
+    :math:`V^\\mu=E_c{}^\\mu V^c`, :math:`\\sqrt{|g|}=|\\det E|\\sqrt{|\\det\\eta|}`,
+    computed as :math:`\\partial_\\mu V^\\mu+V^\\mu\\,\\partial_\\mu\\ln\\sqrt{|g|}` with
+    :math:`\\partial\\ln\\sqrt{|g|}=\\partial\\det E/\\det E+
+    \\partial\\det\\eta/(2\\det\\eta)`, so that no absolute value is differentiated
+    (spherical charts have :math:`\\det g\\propto\\sin^2\\theta`).
 
     >>> import geomkit as gk
     >>> c = gk.Chart('r phi', positive=True)
@@ -287,13 +291,17 @@ def divergence(coframe, V, simplify=None):
         raise DimensionError(f"divergence: V needs {n} frame components, got {len(V)}")
     f = get_strategy(coframe.strategy if simplify is None else simplify)
     fr = coframe.frame()
-    det_eta = sp.Matrix(coframe.eta).det()
-    vol = coframe.E.det(method="berkowitz") * sp.sqrt(coframe.sign * det_eta)
+    # d ln sqrt|g| = d(det E)/det E + d(det eta)/(2 det eta): no sqrt or Abs is
+    # differentiated, whatever the sign of det E or of det eta on the chart
+    det_E = coframe.E.det(method="berkowitz")
+    det_eta = sp.Matrix(coframe.eta).det(method="berkowitz")
     s = sp.S.Zero
     for m, x in enumerate(coframe.chart.coords):
         Vm = sum((fr[c][m] * V[c] for c in range(n) if fr[c][m] != 0), sp.S.Zero)
-        s += sp.diff(vol * Vm, x)
-    return f(s / vol)
+        if Vm == 0:
+            continue
+        s += sp.diff(Vm, x) + Vm * (sp.diff(det_E, x) / det_E + sp.diff(det_eta, x) / (2 * det_eta))
+    return f(s)
 
 
 class CurvatureSplit(NamedTuple):

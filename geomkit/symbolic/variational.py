@@ -475,6 +475,9 @@ def from_components(chart, EL):
 
 
 # -- the entry point ------------------------------------------------------------------------------
+_FIELDS = ("coframe", "connection", "metric_connection", "metric")
+
+
 def _torsion(coframe, omega):
     n = coframe.n
     T = []
@@ -503,10 +506,15 @@ def field_equations(L, wrt, coframe=None, potentials=None, connection=None,
     Parameters
     ----------
     L : callable ``(FrameOps, fields) -> n-Form``
-    wrt : Coframe or str
+    wrt : Coframe, str or tuple of str
         A :class:`~geomkit.Coframe`: vary the coframe, return the n (n-1)-forms
         :math:`\mathcal E_a` (coefficients of :math:`\delta e^a`).  The name of a
         potential in ``potentials``: vary it, return the (n-p)-form :math:`\mathcal E_A`.
+        ``'coframe'``, ``'connection'`` (all :math:`\omega^a{}_b`),
+        ``'metric_connection'`` (:math:`\omega_{[ab]}`), ``'metric'`` (the frame
+        metric), or a tuple of them: see :mod:`geomkit.symbolic.field_theories`
+        (Lagrangians may then use ``f.R``, ``f.Q``, ``f.omega`` and the invariants of
+        ``e``).
     coframe : Coframe
         The (fixed) coframe when varying a potential.
     potentials : dict name -> Form
@@ -522,6 +530,17 @@ def field_equations(L, wrt, coframe=None, potentials=None, connection=None,
         engine (its ``simplify`` strategy, ``'algebraic'`` unless chosen otherwise).
     """
     potentials = dict(potentials or {})
+    names = None
+    if isinstance(wrt, (tuple, list)) or (isinstance(wrt, str) and wrt not in potentials
+                                          and wrt in _FIELDS):
+        names = wrt
+    if names is not None:
+        from .field_theories import general_field_equations
+
+        if coframe is None and connection is not None:
+            coframe = connection.coframe
+        return general_field_equations(L, names, coframe, connection, potentials, method,
+                                       simplify)
     for k, A in potentials.items():
         if not isinstance(A, Form):
             raise GeomkitError(f"potential {k!r} must be a Form, got {type(A).__name__}")
@@ -544,16 +563,19 @@ def field_equations(L, wrt, coframe=None, potentials=None, connection=None,
     if method not in ("exterior", "component"):
         raise GeomkitError(f"method must be 'exterior' or 'component', got {method!r}")
     f = None if simplify is None else get_strategy(simplify)
+    if method == "component" and target is None:
+        from .field_theories import general_field_equations
+
+        return general_field_equations(L, "coframe", coframe, connection, potentials, method,
+                                       simplify)
     if method == "component":
         from .variational_components import euler_lagrange_components
 
         EL = euler_lagrange_components(L, coframe, potentials, target, omega, f)
-        if target is None:
-            return from_components(coframe.chart, EL)
         p = potentials[target].degree
         return _dual_basis_form(coframe.chart, EL, p)
     if target is None:
-        return _coframe_equations(L, coframe, potentials, omega, f)
+        return _coframe_equations(L, coframe, potentials, omega, f, connection)
     return _potential_equations(L, coframe, potentials, target, f)
 
 
@@ -569,14 +591,19 @@ def _coefficients(res, keys, n):
     return {k: (tan[k][top] if k in tan else sp.S.Zero) for k in keys}
 
 
-def _coframe_equations(L, coframe, potentials, omega, f):
+def _coframe_equations(L, coframe, potentials, omega, f, connection=None):
+    from .field_theories import AffineFrameOps, _Placeholders, _plain_fields
+
     n, chart = coframe.n, coframe.chart
     T = _torsion(coframe, omega)
     pairs = list(combinations(range(n), 2))
     Tdual = tuple(
         DualForm.make(T[a], {("T", a, I): _unit(chart, I) for I in pairs}) for a in range(n)
     )
-    res = L(VariedFrameOps(coframe), _fields(Tdual, potentials))
+    ph = _Placeholders()
+    fields = _fields(Tdual, potentials)
+    _plain_fields(fields, coframe, connection)
+    res = L(AffineFrameOps(coframe, placeholders=ph), fields)
     keys = [("T", a, I) for a in range(n) for I in pairs]
     keys += [("e", a, m) for a in range(n) for m in range(n)]
     c = _coefficients(res, keys, n)
@@ -586,6 +613,8 @@ def _coframe_equations(L, coframe, potentials, omega, f):
         H = _dual_basis_form(chart, {I: c["T", a, I] for I in pairs}, 2)
         dLde = _dual_basis_form(chart, {(m,): c["e", a, m] for m in range(n)}, 1)
         E.append((dLde, H))
+    chain = ph.chain() if ph.info else None
+    restore = ph.restore() if ph.info else None
     out = []
     for a in range(n):
         plain = [E[a][0]]
@@ -593,7 +622,10 @@ def _coframe_equations(L, coframe, potentials, omega, f):
             for b in range(n):
                 if omega[b][a] and E[b][1]:
                     plain.append(-(omega[b][a] ^ E[b][1]))
-        out.append(_assemble(coframe, plain, [E[a][1]], f))
+        x = _assemble(coframe, plain, [E[a][1]], None, chain)
+        if restore:
+            x = x.applyfunc(lambda v: v.xreplace(restore))
+        out.append(x if f is None else x.simplify(f))
     return tuple(out)
 
 
@@ -610,12 +642,31 @@ def reduce_form(coframe, form):
     return _assemble(coframe, [form], [], None)
 
 
-def _assemble(coframe, plain, derived, f):
-    """``sum(plain) + sum(d(x) for x in derived)`` computed in the coframe's engine
-    (rational-function arithmetic: no expression swell), then ``f`` if given."""
+def _assemble(coframe, plain, derived, f, chain=None):
+    r"""``sum(plain) + sum(d(x) for x in derived)`` computed in the coframe's engine
+    (rational-function arithmetic: no expression swell), then ``f`` if given.
+
+    ``chain`` maps placeholder symbols s (standing for a function of the expression X)
+    to ``(s', X)``: ``d`` then also applies :math:`ds=s'\,dX`."""
     exprs = [v for x in plain + derived for v in x.components.values()]
+    if chain:
+        exprs += [s for s in chain] + [v for pair in chain.values() for v in pair]
     cf = coframe._covering(exprs)
     eng, n = cf.engine, cf.n
+    if chain:
+        links = [(s, eng.atomize(s2), [eng.diff(eng.atomize(X), j) for j in range(n)])
+                 for s, (s2, X) in chain.items()]
+
+        def diff(ev, j):
+            out = eng.diff(ev, j)
+            for s, s2, dX in links:
+                if dX[j] != 0:
+                    ds = _diff_by_symbol(eng, ev, s)
+                    if ds != 0:
+                        out = out + ds * s2 * dX[j]
+            return out
+    else:
+        diff = eng.diff
     acc = {}
 
     def add(key, val):
@@ -630,7 +681,7 @@ def _assemble(coframe, plain, derived, f):
             for j in range(n):
                 if j in I:
                     continue
-                dv = eng.diff(ev, j)
+                dv = diff(ev, j)
                 if dv == 0:
                     continue
                 pos = sum(1 for i in I if i < j)
@@ -643,6 +694,13 @@ def _assemble(coframe, plain, derived, f):
             comps[I] = eng.restore(v)
     out = Form(cf.chart, degree, comps)
     return out if f is None else out.simplify(f)
+
+
+def _diff_by_symbol(eng, elem, sym):
+    """Partial derivative of an engine element by a parameter symbol."""
+    if hasattr(eng, "field") and hasattr(elem, "numer"):
+        return elem.diff(eng.field.gens[eng._index[sym]])
+    return sp.diff(elem, sym)
 
 
 def _potential_equations(L, coframe, potentials, target, f):
