@@ -26,6 +26,8 @@ def test_teleparallel_page():
     s = ns["s"]
     assert s.full == 0
     assert all((u - v).is_zero() for u, v in zip(ns["E"], ns["E_ref"]))
+    assert all((u - v).is_zero() for u, v in zip(ns["E_half"], ns["E_half_ref"]))
+    assert (ns["E_A"] - ns["E_A_ref"]).is_zero() and not ns["E_A"].is_zero()
     # the worked cosmology: f = -T (f(T)) and f = Q (f(Q)) give Friedmann's 3 H^2 = rho
     a, t = ns["a"], ns["t"]
     H2 = sp.diff(a, t) ** 2 / a**2
