@@ -27,11 +27,49 @@ Usage::
     python benchmarks/bench_curvature.py --strategies algebraic,cancel,trig --timeout 120
     python benchmarks/bench_curvature.py --predefined --timeout 300   # EinsteinPy's metrics
     python benchmarks/bench_curvature.py --predefined KerrNewman,AlcubierreWarp
+    python benchmarks/bench_curvature.py --predefined Kerr,KerrNewman,AlcubierreWarp \
+        --einsteinpy-route raw --timeout 600              # EinsteinPy without its simplify
+    python benchmarks/bench_curvature.py --predefined BesselGravitationalWave \
+        --einsteinpy-route raw --bessel-fix               # J_0(rho), not J_rho(0)
 
 ``--predefined`` runs both programs on EinsteinPy's predefined metrics (the identical
 sympy matrix; Kerr-Newman with c, G and eps_0 symbolic as EinsteinPy ships it):
 CPU time of Ricci tensor, Ricci scalar and Kretschmann scalar, and the agreement
 of all their values at three points evaluated at 50 digits.
+
+EinsteinPy's route (``--einsteinpy-route``):
+
+* ``simplify`` (default): ``RiemannCurvatureTensor.from_metric`` ->
+  ``RicciTensor.from_riemann`` -> ``RicciScalar.from_riccitensor``, and the
+  Kretschmann scalar as the sum of ``change_config('llll')`` times
+  ``change_config('uuuu')``, all as EinsteinPy ships them: it calls
+  ``sympy.simplify`` on every Riemann component, every Ricci component, the scalar,
+  every component after each index raise/lower and the inverse metric.  This times
+  out (> 240 s) for Kerr, Kerr-Newman and the Alcubierre warp.
+* ``raw``: the same EinsteinPy classes and calls (``ChristoffelSymbols.from_metric``
+  -> ``RiemannCurvatureTensor.from_christoffels`` -> ``RicciTensor.from_riemann`` ->
+  ``RicciScalar.from_riccitensor``, ``change_config`` for the Kretschmann scalar),
+  hence EinsteinPy's own tensor formulas, with every ``simplify`` they call replaced
+  by the identity for the duration of the run.  EinsteinPy 0.5 has no parameter
+  that skips these calls, so the worker swaps the names they are looked up by
+  (``sympy`` in ``einsteinpy.symbolic.riemann``, ``.helpers`` and ``.metric``;
+  ``simplify`` in ``einsteinpy.symbolic.tensor``) for a no-op.  Nothing is evaluated
+  at the points before the symbolic Ricci tensor, scalar and Kretschmann scalar are
+  complete; their (large) unsimplified expressions are then evaluated with mpmath
+  at 50 digits exactly like geomkit's.
+
+``--bessel-fix``: EinsteinPy's ``BesselGravitationalWave`` writes ``besselj(rho, 0)``
+and ``besselj(rho, 1)``, i.e. J_rho(0) and J_rho(1) (Bessel functions whose *order*
+is the coordinate), where Kramer's solution has J_0(rho) and J_1(rho).  The
+derivatives by the order that this produces cannot be evaluated by mpmath, so the
+row has no agreement figure.  With the flag both programs get the metric with the
+order and argument put right (the same corrected matrix for both, so the comparison
+stays like for like); the corrected metric is vacuum, as Kramer's solution must be
+(geomkit's Ricci tensor is below 1e-50 at the sample points).
+EinsteinPy's metric has a Python float in its exponent (``(1 / 2) * C**2 * rho``);
+with the ``simplify`` route its Riemann components come out with 15-digit Floats
+such as 0.333333333333333, so that route agrees only to ~1e-17 (the ``raw`` route,
+which keeps the float 0.5 exact as geomkit does, agrees to 50 digits).
 
 Peers are optional (``pip install einsteinpy passagemath-symbolics
 passagemath-maxima``); a missing one is skipped with a message.  Timings on a
@@ -386,14 +424,46 @@ PREDEFINED = [
 ]
 
 
-def predefined_metric(name):
+def predefined_metric(name, bessel_fix=False):
     """(coordinates, metric Matrix) of an EinsteinPy predefined metric (KerrNewman ships
-    with c, G, eps_0 symbolic)."""
+    with c, G, eps_0 symbolic).  bessel_fix: besselj(x, n) -> besselj(n, x), J_n(x)."""
     import sympy as sp
     from einsteinpy.symbolic import predefined
 
     m = getattr(predefined, name)()
-    return tuple(m.syms), sp.Matrix(m.tensor().tolist())
+    g = sp.Matrix(m.tensor().tolist())
+    if bessel_fix:
+        g = g.replace(sp.besselj, lambda nu, x: sp.besselj(x, nu))
+    return tuple(m.syms), g
+
+
+class _NoSimplify:
+    """Stands for the sympy module inside EinsteinPy's modules, with simplify a no-op."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, name):
+        if name == "simplify":
+            return _identity
+        return getattr(self._module, name)
+
+
+def _identity(expr, *args, **kwargs):
+    return expr
+
+
+def einsteinpy_without_simplify():
+    """Make every sympy.simplify that EinsteinPy 0.5's symbolic classes call the identity
+    (this process only; the formulas themselves are EinsteinPy's)."""
+    import sympy
+    from einsteinpy.symbolic import helpers, metric, riemann, tensor
+
+    for mod in (riemann, helpers, metric):
+        assert mod.sympy is sympy
+        mod.sympy = _NoSimplify(sympy)
+    assert tensor.simplify is sympy.simplify
+    tensor.simplify = _identity
 
 
 def sample_points(coords, g, k=3, seed=7):
@@ -435,10 +505,10 @@ def values_at(exprs, points, dps=50):
     return out
 
 
-def run_predefined(system, name):
+def run_predefined(system, name, bessel_fix=False):
     import sympy as sp
 
-    coords, g = predefined_metric(name)
+    coords, g = predefined_metric(name, bessel_fix)
     n = len(coords)
     t0 = time.process_time()
     if system == "geomkit":
@@ -449,14 +519,18 @@ def run_predefined(system, name):
         Ric = list(Ric)
     else:
         from einsteinpy.symbolic import (
+            ChristoffelSymbols,
             MetricTensor,
             RicciScalar,
             RicciTensor,
             RiemannCurvatureTensor,
         )
 
+        if system == "einsteinpy-raw":
+            einsteinpy_without_simplify()
         m = MetricTensor(g.tolist(), coords)
-        rm = RiemannCurvatureTensor.from_metric(m)
+        ch = ChristoffelSymbols.from_metric(m)  # what from_metric does, spelled out
+        rm = RiemannCurvatureTensor.from_christoffels(ch)
         ric = RicciTensor.from_riemann(rm)
         R = RicciScalar.from_riccitensor(ric).expr
         low = rm.change_config("llll", metric=m).tensor()
@@ -486,24 +560,33 @@ def agreement(a, b):
     return worst
 
 
-def predefined_table(names, timeout):
+def predefined_table(names, timeout, route="simplify", bessel_fix=False):
     """geomkit against EinsteinPy on EinsteinPy's predefined metrics."""
+    peer = "einsteinpy" if route == "simplify" else "einsteinpy-raw"
+    fix = ":bessel-fix" if bessel_fix else ""
     print("EinsteinPy predefined metrics: CPU s for Ricci tensor, Ricci scalar and Kretschmann")
-    print("(EinsteinPy: RiemannCurvatureTensor.from_metric, which simplifies each component;")
+    if route == "simplify":
+        print("(EinsteinPy: RiemannCurvatureTensor.from_metric, which simplifies each component;")
+    else:
+        print("(EinsteinPy route 'raw': its own classes with every sympy.simplify they call a")
+        print(" no-op, see the module docstring;")
+    if bessel_fix:
+        print(" BesselGravitationalWave: J_0(rho), J_1(rho) for EinsteinPy's J_rho(0), J_rho(1);")
     print(" agreement: largest relative difference of all values at 3 points, 50 digits)")
-    print("| metric | geomkit | EinsteinPy | agreement |")
+    print(f"| metric | geomkit | EinsteinPy ({route}) | agreement |")
     print("| --- | --- | --- | --- |")
     for name in names:
-        res = {s: run("predefined:" + s, name, timeout) for s in ("geomkit", "einsteinpy")}
+        res = {s: run("predefined:" + s + fix, name, timeout) for s in ("geomkit", peer)}
         agree = "-"
         errs = [r.get("error", "") for r in res.values()]
         if any("_print_Derivative" in e for e in errs):
             agree = "not evaluable (derivative by a Bessel order)"
         if all("values" in r for r in res.values()):
-            d = agreement(res["geomkit"]["values"], res["einsteinpy"]["values"])
-            agree = "OK (< 1e-40)" if d < 1e-40 else f"DIFFER ({float(d):.1e})"
+            d = agreement(res["geomkit"]["values"], res[peer]["values"])
+            agree = (f"OK (< 1e-40; largest {float(d):.0e})" if d < 1e-40
+                     else f"DIFFER ({float(d):.1e})")
         cells = []
-        for s in ("geomkit", "einsteinpy"):
+        for s in ("geomkit", peer):
             r = res[s]
             cells.append(f"{r['cpu']:.2f}" if "cpu" in r else
                          f"> {timeout:g}" if r.get("timeout") else f"error: {r['error'][:60]}")
@@ -512,7 +595,8 @@ def predefined_table(names, timeout):
 
 def worker(system, name):
     if system.startswith("predefined:"):
-        run_predefined(system.split(":", 1)[1], name)
+        parts = system.split(":")
+        run_predefined(parts[1], name, bessel_fix="bessel-fix" in parts[2:])
         return
     if system.startswith("geomkit:"):
         cpu, K, Ric, digest = run_geomkit(name, system.split(":", 1)[1])
@@ -599,6 +683,17 @@ def main():
         default=None,
         help="table of EinsteinPy's predefined metrics (all, or a comma-separated list)",
     )
+    ap.add_argument(
+        "--einsteinpy-route",
+        choices=("simplify", "raw"),
+        default="simplify",
+        help="with --predefined: EinsteinPy as shipped, or its classes without simplify",
+    )
+    ap.add_argument(
+        "--bessel-fix",
+        action="store_true",
+        help="with --predefined: J_0(rho), J_1(rho) in BesselGravitationalWave, both sides",
+    )
     ap.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -609,7 +704,7 @@ def main():
             print("# EinsteinPy is not installed (pip install einsteinpy): skipped")
             return
         names = PREDEFINED if args.predefined == "all" else args.predefined.split(",")
-        predefined_table(names, args.timeout)
+        predefined_table(names, args.timeout, args.einsteinpy_route, args.bessel_fix)
         return
     metrics = args.metrics.split(",")
     if args.strategies:
