@@ -158,29 +158,91 @@ def _analytic_coframe():
     return c, E
 
 
+def _evaluate(f, grid, shape):
+    """A lambdified flat list of expressions of the chart coordinates on the grid points,
+    shape ``grid.shape + shape``."""
+    Xg = [a.reshape(-1) for a in grid.mesh()]
+    out = np.stack([np.broadcast_to(np.asarray(v, dtype=float), Xg[0].shape)
+                    for v in f(*Xg)], axis=-1)
+    return out.reshape(grid.shape + shape)
+
+
+def _dual_matrix(forms):
+    """``[a, lam]``: coordinate duals (A_yz, A_zx, A_xy) of a triple of 2-forms."""
+    return sp.Matrix(3, 3, lambda a, l: [forms[a][1, 2], forms[a][2, 0],
+                                         forms[a][0, 1]][int(l)])
+
+
+TORSION_PIECES = ("T_tensor", "T_vector", "T_axial")
+Q_PIECES = ("Q_symmetric", "Q_remainder", "Q_vector", "Q_dilation")
+
+
 def test_lowered_densities_equal_the_symbolic_ones():
+    from geomkit.symbolic.decompose import torsion_pieces, vector_forms
     from geomkit.symbolic.teleparallel import weitzenbock
 
     c, Em = _analytic_coframe()
     conn = weitzenbock(gk.Coframe.from_matrix(c, Em))
     ms, gt = gk.defects.mainstream(conn), gk.defects.general_teleparallel(conn)
-    nye = sp.Matrix(3, 3, lambda a, l: [ms.dislocation[a][1, 2], ms.dislocation[a][2, 0],
-                                        ms.dislocation[a][0, 1]][int(l)])
+    nye = _dual_matrix(ms.dislocation)
     trace = sp.Matrix(1, 3, lambda _, m: gt.dislocation[int(m)])
+    # the symbolic layer's irreducible pieces (frame components -> coordinate 2-forms);
+    # unsimplified: the reference values need evaluation only (7 s -> 0.05 s)
+    cf0 = gk.Coframe.from_matrix(c, Em, simplify="none")
+    tp = torsion_pieces(weitzenbock(cf0), simplify="none")
+    pieces = {k: sp.lambdify(c.coords, list(_dual_matrix(vector_forms(arr, cf0, 2))), "numpy")
+              for k, arr in zip(TORSION_PIECES, tp)}  # lambdified once, for both grids
     errs = []
     for n in (10, 20):
         cc = np.linspace(0.0, 1.0, n)
         g = fields.Grid(cc, cc, cc)
-        d = fields.densities(_sample(Em, c, g), g, "coframe")
+        d = fields.densities(_sample(Em, c, g), g, "coframe",
+                             names=("nye", "trace", "axial") + TORSION_PIECES)
         e_nye = np.abs(d["nye"] - _sample(nye, c, g)).max()
         T = _sample(sp.Matrix([[trace[0], trace[1], trace[2]]] * 3), c, g)[..., 0, :]
         e_tr = np.abs(d["trace"] - T).max()
         A = sp.lambdify(c.coords, ms.axial[0, 1, 2])(*g.mesh())
         e_ax = np.abs(d["axial"] - A).max()
-        errs.append((e_nye, e_tr, e_ax))
+        errs.append((e_nye, e_tr, e_ax) + tuple(np.abs(d[k] - _evaluate(pieces[k], g, (3, 3))).max()
+                                                for k in TORSION_PIECES))
     e1, e2 = np.array(errs)
     assert e2.max() < 1e-4
     assert (_order(e1, e2) > 3.5).all(), (e1, e2)
+
+
+def test_torsion_pieces_sum_to_nye_and_tensor_piece_is_trace_and_axial_free():
+    c, Em = _analytic_coframe()
+    cc = np.linspace(0.0, 1.0, 8)
+    g = fields.Grid(cc, cc, cc)
+    E = _sample(Em, c, g)
+    d = fields.densities(E - np.eye(3), g, "beta",
+                         names=("nye", "trace", "axial") + TORSION_PIECES)
+    total = sum(d[k] for k in TORSION_PIECES)
+    assert np.abs(total - d["nye"]).max() < 1e-13 * np.abs(d["nye"]).max()
+    # back to frame components T^a_bc = T^a_mu nu F_b^mu F_c^nu (eta = delta)
+    eps = np.zeros((3, 3, 3))
+    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+        eps[i, j, k], eps[i, k, j] = 1.0, -1.0
+    F = np.linalg.inv(E)  # F[..., mu, b] = e_b^mu
+
+    def frame(dual):
+        return np.einsum("...al,lmn,...mb,...nc->...abc", dual, eps, F, F)
+
+    def trace(T):
+        return np.einsum("...aac->...c", T)
+
+    def axial(T):
+        return T + np.einsum("...abc->...bca", T) + np.einsum("...abc->...cab", T)
+
+    scale = np.abs(frame(d["nye"])).max()
+    Tt, Tv, Ta = (frame(d[k]) for k in TORSION_PIECES)
+    assert np.abs(trace(Tt)).max() < 1e-13 * scale and np.abs(axial(Tt)).max() < 1e-13 * scale
+    assert np.abs(axial(Tv)).max() < 1e-13 * scale and np.abs(trace(Ta)).max() < 1e-13 * scale
+    # the vector piece carries the whole trace, the axial piece the whole axial 3-form
+    # (coordinate T_mu = E^c_mu T_c; A_xyz = det E A_123)
+    assert np.allclose(np.einsum("...cm,...c->...m", E, trace(Tv)), d["trace"], atol=1e-13)
+    assert np.allclose(np.linalg.det(E) * axial(Ta)[..., 0, 1, 2], d["axial"], atol=1e-13)
+    assert np.abs(Tt).max() > 0.01 and np.abs(Tv).max() > 0.01 and np.abs(Ta).max() > 0.01
 
 
 def test_lowered_metric_densities_equal_the_symbolic_ones():
