@@ -190,7 +190,8 @@ def test_lowered_densities_equal_the_symbolic_ones():
     # unsimplified: the reference values need evaluation only (7 s -> 0.05 s)
     cf0 = gk.Coframe.from_matrix(c, Em, simplify="none")
     tp = torsion_pieces(weitzenbock(cf0), simplify="none")
-    pieces = {k: sp.lambdify(c.coords, list(_dual_matrix(vector_forms(arr, cf0, 2))), "numpy")
+    pieces = {k: sp.lambdify(c.coords, list(_dual_matrix(vector_forms(arr, cf0, 2))),
+                              "numpy", cse=True)
               for k, arr in zip(TORSION_PIECES, tp)}  # lambdified once, for both grids
     errs = []
     for n in (10, 20):
@@ -245,32 +246,78 @@ def test_torsion_pieces_sum_to_nye_and_tensor_piece_is_trace_and_axial_free():
     assert np.abs(Tt).max() > 0.01 and np.abs(Tv).max() > 0.01 and np.abs(Ta).max() > 0.01
 
 
-def test_lowered_metric_densities_equal_the_symbolic_ones():
-    from geomkit.symbolic.teleparallel import coincident_gauge
-
+def _analytic_metric():
     c = gk.Chart("x y z")
     x, y, z = c.coords
     gm = sp.Matrix([[1 + sp.sin(y * z) / 4, sp.sin(x) / 5, 0],
                     [sp.sin(x) / 5, sp.exp(z / 3), sp.cos(y) / 6],
                     [0, sp.cos(y) / 6, 1 + x * y / 6 + sp.sin(x) / 7]])
+    return c, gm
+
+
+def test_lowered_metric_densities_equal_the_symbolic_ones():
+    from geomkit.symbolic.decompose import nonmetricity_pieces
+    from geomkit.symbolic.teleparallel import coincident_gauge
+
+    c, gm = _analytic_metric()
     # simplify='none': the reference values need no canonical form, only evaluation
     conn = coincident_gauge(gk.Metric(c, gm, sign=1), simplify="none")
     gt = gk.defects.general_teleparallel(conn, check_flat=False)
+    qp = nonmetricity_pieces(conn, simplify="none")
+    pieces = {k: sp.lambdify(c.coords, list(sp.flatten(arr)), "numpy", cse=True)
+              for k, arr in zip(Q_PIECES, qp)}  # lambdified once, for both grids
     errs = []
     for n in (10, 20):
         cc = np.linspace(0.0, 1.0, n)
         g = fields.Grid(cc, cc, cc)
         gs = _sample(gm, c, g)
-        d = fields.densities(gs, g, "metric", names=("weyl", "Lambda", "nonmetricity"))
+        d = fields.densities(gs, g, "metric",
+                             names=("weyl", "Lambda", "nonmetricity") + Q_PIECES)
         # the Weyl trace is g^{ab} Q_ab of the non-metricity
         weyl = np.einsum("...ab,...abc->...c", np.linalg.inv(gs), d["nonmetricity"])
         assert np.abs(weyl - d["weyl"]).max() < 1e-12
         Q = _sample(sp.Matrix([[gt.point[m] for m in range(3)]] * 3), c, g)[..., 0, :]
         L = _sample(sp.Matrix([[gt.disclination[m] for m in range(3)]] * 3), c, g)[..., 0, :]
-        errs.append((np.abs(d["weyl"] - Q).max(), np.abs(d["Lambda"] - L).max()))
+        errs.append((np.abs(d["weyl"] - Q).max(), np.abs(d["Lambda"] - L).max())
+                    + tuple(np.abs(d[k] - _evaluate(pieces[k], g, (3, 3, 3))).max()
+                            for k in Q_PIECES))
     e1, e2 = np.array(errs)
     assert e2.max() < 1e-5
     assert (_order(e1, e2) > 3.5).all(), (e1, e2)
+
+
+def test_nonmetricity_pieces_sum_to_q_and_are_irreducible():
+    c, gm = _analytic_metric()
+    cc = np.linspace(0.0, 1.0, 8)
+    g = fields.Grid(cc, cc, cc)
+    gs = _sample(gm, c, g)
+    d = fields.densities(gs, g, "metric",
+                         names=("weyl", "Lambda", "Lambda_W", "nonmetricity") + Q_PIECES)
+    Q = d["nonmetricity"]
+    tol = 1e-13 * np.abs(Q).max()
+    assert np.abs(sum(d[k] for k in Q_PIECES) - Q).max() < tol
+    gi = np.linalg.inv(gs)
+
+    def weyl(P):  # g^{ab} P_abc
+        return np.einsum("...ab,...abc->...c", gi, P)
+
+    def second(P):  # g^{ac} P_abc
+        return np.einsum("...ac,...abc->...b", gi, P)
+
+    Q1, Q2, Q3, Q4 = (d[k] for k in Q_PIECES)
+    for P in (Q1, Q2, Q3, Q4):
+        assert np.abs(P - np.swapaxes(P, -3, -2)).max() < tol  # symmetric in a, b
+    # (1): totally symmetric and trace-free; (2): trace-free, no totally symmetric part
+    assert np.abs(Q1 - np.einsum("...abc->...cba", Q1)).max() < tol
+    for P in (Q1, Q2):
+        assert np.abs(weyl(P)).max() < tol and np.abs(second(P)).max() < tol
+    sym2 = sum(np.einsum(f"...abc->...{p}", Q2) for p in ("abc", "bca", "cab"))
+    assert np.abs(sym2).max() < tol
+    # (3): no Weyl trace, second trace Lambda_W; (4) = g_ab Q_c / 3
+    assert np.abs(weyl(Q3)).max() < tol
+    assert np.abs(second(Q3) - d["Lambda_W"]).max() < tol
+    assert np.abs(Q4 - gs[..., None] * d["weyl"][..., None, None, :] / 3).max() < tol
+    assert min(np.abs(P).max() for P in (Q1, Q2, Q3, Q4)) > 1e-3
 
 
 def test_generated_source_is_inspectable():
