@@ -429,12 +429,15 @@ def test_cli_defects_writes_densities(tmp_path, capsys):
     assert abs(nye[:, 0, 2].sum() * (8 / 39) ** 2) < 1e-6  # a dipole: no net Burgers vector
     assert nye[:, 0, 2].max() > 0.05
     out2 = tmp_path / "d.vti"
-    assert main(["defects", str(inp), "-o", str(out2), "--densities", "nye,trace", "-q"]) == 0
+    assert main(["defects", str(inp), "-o", str(out2), "-q",
+                 "--densities", "nye,trace,T_tensor,T_vector,T_axial"]) == 0
     from geomkit.defects.io import read_field
 
     grid, nye2 = read_field(out2, name="nye")
     assert grid.shape == (40, 40, 1)
     assert np.allclose(nye2.reshape(-1, 9), m.point_data["nye"])
+    pieces = sum(read_field(out2, name=k)[1].reshape(-1, 9) for k in TORSION_PIECES)
+    assert np.allclose(pieces, m.point_data["nye"], rtol=0, atol=1e-13)
 
 
 def test_cli_defects_bad_input_exit_2(tmp_path, capsys):
