@@ -31,8 +31,11 @@ def add_arguments(p):
                    help="what the data is (default beta: E = 1 + beta); see docs/defects-data")
     p.add_argument("--name", default=None, help="point-data array (default: the field kind)")
     p.add_argument("--densities", default=None,
-                   help="comma-separated: nye,trace,axial,det,rotation,frank (coframe kinds) "
-                        "or weyl,Lambda,Lambda_W,det,nonmetricity (metric)")
+                   help="comma-separated: nye,trace,axial,det,rotation,frank and the torsion "
+                        "pieces T_tensor,T_vector,T_axial (coframe kinds), or "
+                        "weyl,Lambda,Lambda_W,det,nonmetricity and its pieces "
+                        "Q_symmetric,Q_remainder,Q_vector,Q_dilation (metric); default "
+                        "nye,trace,axial,det or weyl,Lambda,Lambda_W,det")
     p.add_argument("--periodic", default="", metavar="AXES", help="periodic axes, e.g. xy")
     p.add_argument("--spacing", default=None, metavar="H[,H,H]",
                    help="grid spacing of Plot3D function files (default 1)")

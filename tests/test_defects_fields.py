@@ -158,57 +158,166 @@ def _analytic_coframe():
     return c, E
 
 
+def _evaluate(f, grid, shape):
+    """A lambdified flat list of expressions of the chart coordinates on the grid points,
+    shape ``grid.shape + shape``."""
+    Xg = [a.reshape(-1) for a in grid.mesh()]
+    out = np.stack([np.broadcast_to(np.asarray(v, dtype=float), Xg[0].shape)
+                    for v in f(*Xg)], axis=-1)
+    return out.reshape(grid.shape + shape)
+
+
+def _dual_matrix(forms):
+    """``[a, lam]``: coordinate duals (A_yz, A_zx, A_xy) of a triple of 2-forms."""
+    return sp.Matrix(3, 3, lambda a, l: [forms[a][1, 2], forms[a][2, 0],
+                                         forms[a][0, 1]][int(l)])
+
+
+TORSION_PIECES = ("T_tensor", "T_vector", "T_axial")
+Q_PIECES = ("Q_symmetric", "Q_remainder", "Q_vector", "Q_dilation")
+
+
 def test_lowered_densities_equal_the_symbolic_ones():
+    from geomkit.symbolic.decompose import torsion_pieces, vector_forms
     from geomkit.symbolic.teleparallel import weitzenbock
 
     c, Em = _analytic_coframe()
     conn = weitzenbock(gk.Coframe.from_matrix(c, Em))
     ms, gt = gk.defects.mainstream(conn), gk.defects.general_teleparallel(conn)
-    nye = sp.Matrix(3, 3, lambda a, l: [ms.dislocation[a][1, 2], ms.dislocation[a][2, 0],
-                                        ms.dislocation[a][0, 1]][int(l)])
+    nye = _dual_matrix(ms.dislocation)
     trace = sp.Matrix(1, 3, lambda _, m: gt.dislocation[int(m)])
+    # the symbolic layer's irreducible pieces (frame components -> coordinate 2-forms);
+    # unsimplified: the reference values need evaluation only (7 s -> 0.05 s)
+    cf0 = gk.Coframe.from_matrix(c, Em, simplify="none")
+    tp = torsion_pieces(weitzenbock(cf0), simplify="none")
+    pieces = {k: sp.lambdify(c.coords, list(_dual_matrix(vector_forms(arr, cf0, 2))),
+                              "numpy", cse=True)
+              for k, arr in zip(TORSION_PIECES, tp)}  # lambdified once, for both grids
     errs = []
     for n in (10, 20):
         cc = np.linspace(0.0, 1.0, n)
         g = fields.Grid(cc, cc, cc)
-        d = fields.densities(_sample(Em, c, g), g, "coframe")
+        d = fields.densities(_sample(Em, c, g), g, "coframe",
+                             names=("nye", "trace", "axial") + TORSION_PIECES)
         e_nye = np.abs(d["nye"] - _sample(nye, c, g)).max()
         T = _sample(sp.Matrix([[trace[0], trace[1], trace[2]]] * 3), c, g)[..., 0, :]
         e_tr = np.abs(d["trace"] - T).max()
         A = sp.lambdify(c.coords, ms.axial[0, 1, 2])(*g.mesh())
         e_ax = np.abs(d["axial"] - A).max()
-        errs.append((e_nye, e_tr, e_ax))
+        errs.append((e_nye, e_tr, e_ax) + tuple(np.abs(d[k] - _evaluate(pieces[k], g, (3, 3))).max()
+                                                for k in TORSION_PIECES))
     e1, e2 = np.array(errs)
     assert e2.max() < 1e-4
     assert (_order(e1, e2) > 3.5).all(), (e1, e2)
 
 
-def test_lowered_metric_densities_equal_the_symbolic_ones():
-    from geomkit.symbolic.teleparallel import coincident_gauge
+def test_torsion_pieces_sum_to_nye_and_tensor_piece_is_trace_and_axial_free():
+    c, Em = _analytic_coframe()
+    cc = np.linspace(0.0, 1.0, 8)
+    g = fields.Grid(cc, cc, cc)
+    E = _sample(Em, c, g)
+    d = fields.densities(E - np.eye(3), g, "beta",
+                         names=("nye", "trace", "axial") + TORSION_PIECES)
+    total = sum(d[k] for k in TORSION_PIECES)
+    assert np.abs(total - d["nye"]).max() < 1e-13 * np.abs(d["nye"]).max()
+    # back to frame components T^a_bc = T^a_mu nu F_b^mu F_c^nu (eta = delta)
+    eps = np.zeros((3, 3, 3))
+    for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+        eps[i, j, k], eps[i, k, j] = 1.0, -1.0
+    F = np.linalg.inv(E)  # F[..., mu, b] = e_b^mu
 
+    def frame(dual):
+        return np.einsum("...al,lmn,...mb,...nc->...abc", dual, eps, F, F)
+
+    def trace(T):
+        return np.einsum("...aac->...c", T)
+
+    def axial(T):
+        return T + np.einsum("...abc->...bca", T) + np.einsum("...abc->...cab", T)
+
+    scale = np.abs(frame(d["nye"])).max()
+    Tt, Tv, Ta = (frame(d[k]) for k in TORSION_PIECES)
+    assert np.abs(trace(Tt)).max() < 1e-13 * scale and np.abs(axial(Tt)).max() < 1e-13 * scale
+    assert np.abs(axial(Tv)).max() < 1e-13 * scale and np.abs(trace(Ta)).max() < 1e-13 * scale
+    # the vector piece carries the whole trace, the axial piece the whole axial 3-form
+    # (coordinate T_mu = E^c_mu T_c; A_xyz = det E A_123)
+    assert np.allclose(np.einsum("...cm,...c->...m", E, trace(Tv)), d["trace"], atol=1e-13)
+    assert np.allclose(np.linalg.det(E) * axial(Ta)[..., 0, 1, 2], d["axial"], atol=1e-13)
+    assert np.abs(Tt).max() > 0.01 and np.abs(Tv).max() > 0.01 and np.abs(Ta).max() > 0.01
+
+
+def _analytic_metric():
     c = gk.Chart("x y z")
     x, y, z = c.coords
     gm = sp.Matrix([[1 + sp.sin(y * z) / 4, sp.sin(x) / 5, 0],
                     [sp.sin(x) / 5, sp.exp(z / 3), sp.cos(y) / 6],
                     [0, sp.cos(y) / 6, 1 + x * y / 6 + sp.sin(x) / 7]])
+    return c, gm
+
+
+def test_lowered_metric_densities_equal_the_symbolic_ones():
+    from geomkit.symbolic.decompose import nonmetricity_pieces
+    from geomkit.symbolic.teleparallel import coincident_gauge
+
+    c, gm = _analytic_metric()
     # simplify='none': the reference values need no canonical form, only evaluation
     conn = coincident_gauge(gk.Metric(c, gm, sign=1), simplify="none")
     gt = gk.defects.general_teleparallel(conn, check_flat=False)
+    qp = nonmetricity_pieces(conn, simplify="none")
+    pieces = {k: sp.lambdify(c.coords, list(sp.flatten(arr)), "numpy", cse=True)
+              for k, arr in zip(Q_PIECES, qp)}  # lambdified once, for both grids
     errs = []
     for n in (10, 20):
         cc = np.linspace(0.0, 1.0, n)
         g = fields.Grid(cc, cc, cc)
         gs = _sample(gm, c, g)
-        d = fields.densities(gs, g, "metric", names=("weyl", "Lambda", "nonmetricity"))
+        d = fields.densities(gs, g, "metric",
+                             names=("weyl", "Lambda", "nonmetricity") + Q_PIECES)
         # the Weyl trace is g^{ab} Q_ab of the non-metricity
         weyl = np.einsum("...ab,...abc->...c", np.linalg.inv(gs), d["nonmetricity"])
         assert np.abs(weyl - d["weyl"]).max() < 1e-12
         Q = _sample(sp.Matrix([[gt.point[m] for m in range(3)]] * 3), c, g)[..., 0, :]
         L = _sample(sp.Matrix([[gt.disclination[m] for m in range(3)]] * 3), c, g)[..., 0, :]
-        errs.append((np.abs(d["weyl"] - Q).max(), np.abs(d["Lambda"] - L).max()))
+        errs.append((np.abs(d["weyl"] - Q).max(), np.abs(d["Lambda"] - L).max())
+                    + tuple(np.abs(d[k] - _evaluate(pieces[k], g, (3, 3, 3))).max()
+                            for k in Q_PIECES))
     e1, e2 = np.array(errs)
     assert e2.max() < 1e-5
     assert (_order(e1, e2) > 3.5).all(), (e1, e2)
+
+
+def test_nonmetricity_pieces_sum_to_q_and_are_irreducible():
+    c, gm = _analytic_metric()
+    cc = np.linspace(0.0, 1.0, 8)
+    g = fields.Grid(cc, cc, cc)
+    gs = _sample(gm, c, g)
+    d = fields.densities(gs, g, "metric",
+                         names=("weyl", "Lambda", "Lambda_W", "nonmetricity") + Q_PIECES)
+    Q = d["nonmetricity"]
+    tol = 1e-13 * np.abs(Q).max()
+    assert np.abs(sum(d[k] for k in Q_PIECES) - Q).max() < tol
+    gi = np.linalg.inv(gs)
+
+    def weyl(P):  # g^{ab} P_abc
+        return np.einsum("...ab,...abc->...c", gi, P)
+
+    def second(P):  # g^{ac} P_abc
+        return np.einsum("...ac,...abc->...b", gi, P)
+
+    Q1, Q2, Q3, Q4 = (d[k] for k in Q_PIECES)
+    for P in (Q1, Q2, Q3, Q4):
+        assert np.abs(P - np.swapaxes(P, -3, -2)).max() < tol  # symmetric in a, b
+    # (1): totally symmetric and trace-free; (2): trace-free, no totally symmetric part
+    assert np.abs(Q1 - np.einsum("...abc->...cba", Q1)).max() < tol
+    for P in (Q1, Q2):
+        assert np.abs(weyl(P)).max() < tol and np.abs(second(P)).max() < tol
+    sym2 = sum(np.einsum(f"...abc->...{p}", Q2) for p in ("abc", "bca", "cab"))
+    assert np.abs(sym2).max() < tol
+    # (3): no Weyl trace, second trace Lambda_W; (4) = g_ab Q_c / 3
+    assert np.abs(weyl(Q3)).max() < tol
+    assert np.abs(second(Q3) - d["Lambda_W"]).max() < tol
+    assert np.abs(Q4 - gs[..., None] * d["weyl"][..., None, None, :] / 3).max() < tol
+    assert min(np.abs(P).max() for P in (Q1, Q2, Q3, Q4)) > 1e-3
 
 
 def test_generated_source_is_inspectable():
@@ -320,12 +429,15 @@ def test_cli_defects_writes_densities(tmp_path, capsys):
     assert abs(nye[:, 0, 2].sum() * (8 / 39) ** 2) < 1e-6  # a dipole: no net Burgers vector
     assert nye[:, 0, 2].max() > 0.05
     out2 = tmp_path / "d.vti"
-    assert main(["defects", str(inp), "-o", str(out2), "--densities", "nye,trace", "-q"]) == 0
+    assert main(["defects", str(inp), "-o", str(out2), "-q",
+                 "--densities", "nye,trace,T_tensor,T_vector,T_axial"]) == 0
     from geomkit.defects.io import read_field
 
     grid, nye2 = read_field(out2, name="nye")
     assert grid.shape == (40, 40, 1)
     assert np.allclose(nye2.reshape(-1, 9), m.point_data["nye"])
+    pieces = sum(read_field(out2, name=k)[1].reshape(-1, 9) for k in TORSION_PIECES)
+    assert np.allclose(pieces, m.point_data["nye"], rtol=0, atol=1e-13)
 
 
 def test_cli_defects_bad_input_exit_2(tmp_path, capsys):

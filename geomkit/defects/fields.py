@@ -41,10 +41,19 @@ Densities (``densities(...)`` keys; components in the sampling chart):
   :math:`\theta^{c\lambda}=\tfrac12\varepsilon^{cab}(\star\mathring R_{ab})^\lambda`
   (mainstream dictionary, curvature of the Levi-Civita connection), from a
   second differencing pass over ``rotation``;
+* on request, the irreducible torsion pieces ``'T_tensor'``, ``'T_vector'``,
+  ``'T_axial'`` ``[a, lam]``: :math:`{}^{(1)}T^a` (trace- and axial-free),
+  :math:`{}^{(2)}T^a=\tfrac12e^a\wedge T`, :math:`{}^{(3)}T^a=\tfrac13\iota^aA`
+  (:func:`geomkit.symbolic.decompose.torsion_pieces`), each dualised like
+  ``'nye'``, so that they sum to it;
 * metric fields: ``'weyl'`` (point defects, :math:`Q=g^{ab}Q_{ab}` with
   :math:`Q_{\mu\nu}=-dg_{\mu\nu}`), ``'Lambda'``, ``'Lambda_W'`` (disclinations
   of the general teleparallel dictionary), ``'det'``, and on request
-  ``'nonmetricity'`` ``[a, b, c]`` :math:`=Q_{ab}(\partial_c)=-\partial_cg_{ab}`.
+  ``'nonmetricity'`` ``[a, b, c]`` :math:`=Q_{ab}(\partial_c)=-\partial_cg_{ab}` and
+  its irreducible pieces ``'Q_symmetric'``, ``'Q_remainder'``, ``'Q_vector'``,
+  ``'Q_dilation'`` (:math:`{}^{(1)}Q\dots{}^{(4)}Q` of
+  :func:`geomkit.symbolic.decompose.nonmetricity_pieces`, same layout), which sum
+  to it.
 
 For a coframe in the Weitzenbock gauge the non-metricity vanishes; point-defect
 and second-trace densities come from metric data.
@@ -87,10 +96,15 @@ KINDS = ("coframe", "beta", "frame", "displacement", "metric")
 #: density names per route, with their per-point shapes
 DENSITIES = {
     "coframe": {"nye": (3, 3), "trace": (3,), "axial": (), "det": (), "rotation": (3, 3),
-                "frank": (3, 3)},
+                "frank": (3, 3), "T_tensor": (3, 3), "T_vector": (3, 3), "T_axial": (3, 3)},
     "metric": {"weyl": (3,), "Lambda": (3,), "Lambda_W": (3,), "det": (),
-               "nonmetricity": (3, 3, 3)},
+               "nonmetricity": (3, 3, 3), "Q_symmetric": (3, 3, 3), "Q_remainder": (3, 3, 3),
+               "Q_vector": (3, 3, 3), "Q_dilation": (3, 3, 3)},
 }
+# the irreducible pieces: a kernel of their own, run only when one of them is asked for
+_PIECES = {"coframe": ("torsion_pieces", ("T_tensor", "T_vector", "T_axial")),
+           "metric": ("nonmetricity_pieces",
+                      ("Q_symmetric", "Q_remainder", "Q_vector", "Q_dilation"))}
 _DEFAULT = {"coframe": ("nye", "trace", "axial", "det"),
             "metric": ("weyl", "Lambda", "Lambda_W", "det")}
 _AX = "xyz"
@@ -298,6 +312,7 @@ def densities(field, grid, kind="beta", names=None, where=""):
     kind : one of :data:`KINDS`
     names : densities to compute (default: ``nye, trace, axial, det`` for coframe
         kinds, ``weyl, Lambda, Lambda_W, det`` for a metric); see the module doc.
+        The irreducible pieces (``T_*``, ``Q_*``) take a pass of their own.
 
     Returns a dict name -> array of shape ``grid.shape + per-point shape``.
     Derivatives are 4th-order differences (one-sided at open ends); the kernels
@@ -321,6 +336,7 @@ def densities(field, grid, kind="beta", names=None, where=""):
         _singular(O, k.outputs.index("det"), kind, label, where, "det g")
         res = _split(O, k, {n: DENSITIES["metric"][n] for n in
                                 ("weyl", "Lambda", "Lambda_W", "det")})
+        res.update(_grid_pieces("metric", names, g.reshape(grid.shape + (9,)), grid))
         if "nonmetricity" in names:  # Q_ab = -D eta_ab = -dg_ab (omega = 0)
             from .grid import gradient
 
@@ -342,6 +358,7 @@ def densities(field, grid, kind="beta", names=None, where=""):
     O = apply(k, K.input_layout(k, "coframe"), F, tables, shift)
     _singular(O, k.outputs.index("det"), kind, label, where)
     out = _split(O, k, {"nye": (3, 3), "trace": (3,), "axial": (), "det": ()})
+    out.update(_grid_pieces("coframe", names, F, grid, shift))
     if {"rotation", "frank"} & set(names):
         kl = K.kernel("levi_civita")
         kap = _rotation_from(apply(kl, K.input_layout(kl, "levi_civita"), F, tables, shift), kl)
@@ -352,6 +369,19 @@ def densities(field, grid, kind="beta", names=None, where=""):
             Oc = apply(kc, K.input_layout(kc, "curvature"), _as_W(kap), tables)
             out["frank"] = _split(Oc, kc, {"frank": (3, 3)})["frank"]
     return {n: out[n] for n in names}
+
+
+def _grid_pieces(route, names, F, grid, shift=None):
+    """The irreducible pieces among ``names`` (their own fused pass), else ``{}``."""
+    from . import kernels as K
+    from .grid import apply
+
+    kname, pieces = _PIECES[route]
+    if not set(pieces) & set(names):
+        return {}
+    k = K.kernel(kname)
+    O = apply(k, K.input_layout(k, kname), F, grid.tables(), shift)
+    return _split(O, k, {n: DENSITIES[route][n] for n in pieces if n in names})
 
 
 # -- point clouds and unstructured meshes ---------------------------------------------
@@ -426,9 +456,15 @@ def cloud_densities(field, points, kind="beta", names=None, where=""):
     O = np.stack([r[o] for o in k.outputs], axis=-1)
     _singular(O, k.outputs.index("det"), kind, label, where,
               "det g" if kname == "metric" else "det E")
+    kp, pieces = _PIECES[route]
     shapes = {n: DENSITIES[route][n] for n in DENSITIES[route]
-              if n not in ("rotation", "frank", "nonmetricity")}
+              if n not in ("rotation", "frank", "nonmetricity") + pieces}
     out = _split(O, k, shapes)
+    if set(pieces) & set(names):
+        k2 = K.kernel(kp)
+        r = k2(**_inputs(k2, kp, F, D))
+        out.update(_split(np.stack([r[o] for o in k2.outputs], axis=-1), k2,
+                          {n: DENSITIES[route][n] for n in pieces if n in names}))
     if "nonmetricity" in names:
         out["nonmetricity"] = -D.reshape(len(P), 3, 3, 3)
     if "rotation" in names:

@@ -35,6 +35,22 @@ Kernels (:func:`kernel`, by name):
     Weyl trace :math:`Q=g^{ab}Q_{ab}`), ``Lambda_{m}``, ``Lambda_W_{m}``
     (disclinations in the general teleparallel dictionary) and ``det``
     (:math:`\det g`).
+``'torsion_pieces'``
+    the coframe inputs; the irreducible pieces of the Weitzenbock torsion from
+    :func:`geomkit.symbolic.decompose.torsion_pieces`, each a vector-valued
+    2-form given by its coordinate dual as the Nye tensor is:
+    ``T_tensor_{a}{l}`` (:math:`{}^{(1)}T^a`, trace-free and axial-free),
+    ``T_vector_{a}{l}`` (:math:`{}^{(2)}T^a=\tfrac12e^a\wedge T`) and
+    ``T_axial_{a}{l}`` (:math:`{}^{(3)}T^a=\tfrac13\iota^aA`); the three sum to
+    ``nye_{a}{l}``.  A separate kernel: the 27 outputs are made only on request.
+``'nonmetricity_pieces'``
+    the metric inputs; the irreducible pieces of :math:`Q_{ab}=-dg_{ab}` from
+    :func:`geomkit.symbolic.decompose.nonmetricity_pieces` (coincident gauge, so
+    frame and coordinate indices agree), all 27 components ``[a][b][c]``
+    :math:`={}^{(i)}Q_{ab}(\partial_c)` of ``Q_symmetric`` ((1), totally
+    symmetric and trace-free), ``Q_remainder`` ((2)), ``Q_vector`` ((3), from
+    :math:`\Lambda_W`) and ``Q_dilation`` ((4), :math:`\tfrac13g_{ab}Q`); they sum
+    to :math:`Q_{ab}(\partial_c)`.  Also made only on request.
 
 Indices are 0-based (``0, 1, 2`` = ``x, y, z``); components are those of the
 Cartesian sampling chart.  sympy runs once per process per kernel; the lowered
@@ -47,10 +63,16 @@ import sympy as sp
 
 from ..errors import GeomkitError
 
-__all__ = ["KERNELS", "expressions", "kernel", "field_components", "PAIRS"]
+__all__ = ["KERNELS", "TORSION_PIECES", "NONMETRICITY_PIECES", "expressions", "kernel",
+           "field_components", "PAIRS"]
 
 #: names accepted by :func:`kernel`
-KERNELS = ("coframe", "levi_civita", "curvature", "metric")
+KERNELS = ("coframe", "levi_civita", "curvature", "metric", "torsion_pieces",
+           "nonmetricity_pieces")
+#: irreducible pieces: output (density) names of the two pieces kernels, in the
+#: order of :class:`~geomkit.symbolic.decompose.TorsionPieces` / ``NonmetricityPieces``
+TORSION_PIECES = ("T_tensor", "T_vector", "T_axial")
+NONMETRICITY_PIECES = ("Q_symmetric", "Q_remainder", "Q_vector", "Q_dilation")
 #: index pairs a < b of antisymmetric (connection, curvature) components
 PAIRS = ((0, 1), (0, 2), (1, 2))
 _AXES = "xyz"
@@ -58,7 +80,9 @@ _AXES = "xyz"
 # compact formulas (T^a = de^a exactly) in ~3 s; for the metric it takes ~70 s, so
 # there 'none' (same numbers; the lowering's CSE shares the repeated inverse)
 _STRATEGY = {"coframe": "cancel", "levi_civita": "cancel", "curvature": "cancel",
-             "metric": "none"}
+             "metric": "none", "torsion_pieces": "none", "nonmetricity_pieces": "none"}
+# (the pieces go through the frame components and back: 'none' builds them in
+# ~0.1 s (torsion) and ~1 s (metric); 'cancel' would only shorten them)
 
 
 def _chart():
@@ -77,9 +101,9 @@ def field_components(name):
     >>> field_components('metric')[3]
     'g01'
     """
-    if name in ("coframe", "levi_civita"):
+    if name in ("coframe", "levi_civita", "torsion_pieces"):
         return tuple(f"E{a}{m}" for a in range(3) for m in range(3))
-    if name == "metric":
+    if name in ("metric", "nonmetricity_pieces"):
         return tuple(f"g{min(a, b)}{max(a, b)}" for a in range(3) for b in range(3))
     if name == "curvature":
         return tuple(f"W{a}{b}{m}" for a, b in PAIRS for m in range(3))
@@ -101,6 +125,7 @@ def expressions(name):
     """
     from .. import defects
     from ..symbolic.connection import Connection, levi_civita
+    from ..symbolic.decompose import nonmetricity_pieces, torsion_pieces, vector_forms
     from ..symbolic.forms import Form
     from ..symbolic.frames import Coframe
     from ..symbolic.metric import Metric
@@ -114,9 +139,16 @@ def expressions(name):
 
     comps = field_components(name)
     out = {}
-    if name in ("coframe", "levi_civita"):
+    if name in ("coframe", "levi_civita", "torsion_pieces"):
         E = sp.Matrix(3, 3, lambda a, m: fn(comps[3 * a + m]))
         cf = Coframe.from_matrix(c, E, simplify=_STRATEGY[name])
+        if name == "torsion_pieces":
+            tp = torsion_pieces(weitzenbock(cf), simplify=_STRATEGY[name])
+            for key, arr in zip(TORSION_PIECES, tp[:3]):
+                for a, form in enumerate(vector_forms(arr, cf, 2)):  # T^a: frame -> coords
+                    for lam, v in enumerate(_dual(form)):
+                        out[f"{key}_{a}{lam}"] = v
+            return out, X
         if name == "levi_civita":
             om = levi_civita(cf).omega()
             for a, b in PAIRS:
@@ -144,9 +176,17 @@ def expressions(name):
             for lam, v in enumerate(_dual(R[a][b])):
                 out[f"frank_{cc}{lam}"] = v
         return out, X
-    if name == "metric":
+    if name in ("metric", "nonmetricity_pieces"):
         g = sp.Matrix(3, 3, lambda a, b: fn(comps[3 * a + b]))
         conn = coincident_gauge(Metric(c, g, sign=1), simplify=_STRATEGY[name])
+        if name == "nonmetricity_pieces":  # coframe dx^a: frame components are coordinate ones
+            qp = nonmetricity_pieces(conn, simplify=_STRATEGY[name])
+            for key, arr in zip(NONMETRICITY_PIECES, qp[:4]):
+                for a in range(3):
+                    for b in range(3):
+                        for m in range(3):
+                            out[f"{key}_{a}{b}{m}"] = arr[a, b, m]
+            return out, X
         gt = defects.general_teleparallel(conn, check_flat=False)
         gw = defects.general_teleparallel(conn, disclination_trace="Lambda_W",
                                           check_flat=False)
