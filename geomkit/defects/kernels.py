@@ -208,9 +208,29 @@ def kernel(name):
     ``E01_y``), its outputs those of the module doc, each (n,) float64.
     """
     from ..codegen import lower
+    from ..codegen.kernel import indexed
 
+    version = _version()
+    found = indexed(f"geomkit_defects_{name}", version)  # a cached kernel: no sympy at all
+    if found is not None:
+        return found
     out, X = expressions(name)
-    return lower(out, X, name=f"geomkit_defects_{name}", parallel=True)
+    return lower(out, X, name=f"geomkit_defects_{name}", parallel=True, version=version)
+
+
+@functools.cache
+def _version():
+    """Digest of the sources the kernels' formulas come from: editing any of them
+    is a new version (the code generator's own digest is added by ``lower``)."""
+    import os
+
+    from ..codegen.cache import file_digest
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    sym = os.path.join(os.path.dirname(here), "symbolic")
+    files = [__file__, os.path.join(here, "__init__.py")] + [
+        os.path.join(sym, f) for f in sorted(os.listdir(sym)) if f.endswith(".py")]
+    return file_digest(*files)
 
 
 def input_layout(k, name):
