@@ -87,6 +87,38 @@ def _dies_once(task):
     return gk.batch.process_one(task)
 
 
+def _dies_after_another_finished(task):
+    """wing0's first attempt writes its output, then is slow to report it; wing1's
+    first attempt kills its worker once wing0's output is on disk: wing0's record
+    is lost with the broken pool although its output is complete."""
+    d = os.path.join(os.path.dirname(task["output"]), "..")
+    name = os.path.basename(task["input"])
+    first = os.path.join(d, f"first-{name}")
+    if name in ("wing0.xyz", "wing1.xyz") and os.path.exists(first):
+        os.unlink(first)
+        if name == "wing0.xyz":
+            rec = gk.batch.process_one(task)
+            open(os.path.join(d, "wing0-written"), "w").close()
+            time.sleep(3)
+            return rec
+        t0 = time.time()
+        while not os.path.exists(os.path.join(d, "wing0-written")) and time.time() - t0 < 60:
+            time.sleep(0.02)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return gk.batch.process_one(task)
+
+
+def test_output_finished_before_the_pool_broke_counts_as_ok(tmp_path, warm):
+    make_inputs(tmp_path / "in", corrupt=False)
+    for name in ("wing0.xyz", "wing1.xyz"):
+        (tmp_path / f"first-{name}").write_text("")
+    s = gk.batch.features(str(tmp_path / "in"), tmp_path / "out", names=NAMES, workers=2,
+                          _work=_dies_after_another_finished)
+    assert (tmp_path / "wing0-written").exists()  # the race did happen
+    assert (s["ok"], s["skipped"], s["failed"]) == (4, 0, 0)
+    check_outputs(s)
+
+
 def _always_dies(task):
     if os.path.basename(task["input"]) == "wing1.xyz":
         os.kill(os.getpid(), signal.SIGKILL)

@@ -290,6 +290,7 @@ def _run_local(tasks, work, workers, retries, on_done, threads=None):
     from concurrent.futures.process import BrokenProcessPool
 
     threads = threads or max(1, (os.cpu_count() or 1) // workers)
+    tasks = list(tasks)
     todo = list(range(len(tasks)))[::-1]  # a stack, first input on top
     suspects = []
     deaths = [0] * len(tasks)
@@ -328,6 +329,10 @@ def _run_local(tasks, work, workers, retries, on_done, threads=None):
                 suspects.append(k)
         else:
             suspects += sorted(running.values(), reverse=True)
+        for k in suspects:
+            # a suspect may have finished its (atomic) output before the pool broke and
+            # lost only its record: run it again in full rather than report it skipped
+            tasks[k] = {**tasks[k], "overwrite": True}
 
 
 def _died(task, n):
