@@ -26,6 +26,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 
 from .errors import GeomkitError
 
@@ -424,6 +425,13 @@ def run_command(name, func, *args):
             hook(u)
 
     sys.unraisablehook = quiet_interrupts
+    show = warnings.showwarning
+
+    def one_line(message, category, filename, lineno, file=None, line=None):
+        # a user reads "what and where", not the library line that warned
+        print(f"geomkit {name}: warning: {message}", file=sys.stderr)
+
+    warnings.showwarning = one_line
     try:
         status = func(*args)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
@@ -448,6 +456,7 @@ def run_command(name, func, *args):
         return 1
     finally:
         sys.unraisablehook = hook
+        warnings.showwarning = show
         if main_thread:
             signal.signal(signal.SIGINT, old_sigint)
 

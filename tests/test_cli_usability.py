@@ -295,3 +295,20 @@ def test_codegen_package_imports_without_sympy():
     out = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True,
                          text=True, timeout=120)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_warnings_are_one_line_naming_the_command(capsys):
+    import warnings
+
+    def work():
+        warnings.warn("merged duplicate vertices disagree in point data 'cp1'", stacklevel=1)
+        return 0
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        before = warnings.showwarning
+        assert cli.run_command("features", work) == 0
+        assert warnings.showwarning is before  # restored for the caller
+    err = capsys.readouterr().err
+    assert err == "geomkit features: warning: merged duplicate vertices disagree in point " \
+                  "data 'cp1'\n"
