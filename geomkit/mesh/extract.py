@@ -194,7 +194,7 @@ def _check_surface(surface, where):
 
 def _triangle_features(surface, names, method, where, degree, crease_angle):
     from . import triangle as tri
-    from .structured import jet_features, shape_tensor
+    from .pointwise import jet_features, shape_tensor
 
     V0, F0 = V, F = surface.V, surface.F
     adj0 = adj = surface.adjacency

@@ -42,7 +42,7 @@ import numba as nb
 import numpy as np
 
 from ..errors import MeshError
-from .structured import principal_point
+from .pointwise import principal_point
 
 __all__ = ["adjacency", "vertex_normals", "angle_defect", "one_ring", "jet_fit", "curvature",
            "uv_jet", "NMIN", "METHODS"]
