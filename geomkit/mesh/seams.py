@@ -361,7 +361,8 @@ def multiblock_features(surface, names, where=""):
     blocks: seams differenced across, one orientation, singular points by jet fit."""
     from .extract import CHART_FEATURES, INVARIANT_FEATURES
     from .grid import line_topology
-    from .structured import grid_jet, jet_features, shape_tensor
+    from .pointwise import jet_features, shape_tensor
+    from .structured import grid_jet
 
     conn = surface.connectivity
     blocks = surface.blocks
