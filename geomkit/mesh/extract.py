@@ -211,7 +211,9 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
         N0 = tri._checked_normals(V, F, where)
         V2, F2, orig = tri.split_creases(V, F, crease_angle, normals=N0)
         if orig is not None:
-            back = np.arange(len(V0))  # vertices keep their indices; copies come after
+            # vertices keep their indices, copies come after: the input's rows are
+            # the first len(V0) (a view, not a gather of every output array)
+            back = slice(0, len(V0))
             V, F = V2, F2
             adj = tri.adjacency(F, len(V))
             uv = None if uv is None else uv[orig]
@@ -239,7 +241,7 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
     if chart:
         J = tri.uv_jet(V, F, uv, adj, where, 3 if degree is None else degree)
         if back is not None:
-            J = J[:, back]
+            J = np.ascontiguousarray(J[:, back])
         out.update(jet_features(J, chart, where))
     return out
 
