@@ -416,6 +416,25 @@ def _cyclic_ring(v, fptr, fnx, fpv, ring):
     return 0
 
 
+@nb.njit(cache=True)
+def _far_ring(ring, fptr, fnx, fpv, far, tmp, v):
+    """On a regular valence-6 lattice: the vertices two steps from ``v`` along
+    the six lattice lines through its one-ring ``ring``, in the same cyclic
+    order, into ``far``; False unless every ring vertex has a closed fan of 6."""
+    for j in range(6):
+        u = ring[j]
+        if _cyclic_ring(u, fptr, fnx, fpv, tmp) != 6:
+            return False
+        k = -1
+        for q in range(6):
+            if tmp[q] == v:
+                k = q
+        if k < 0:
+            return False
+        far[j] = tmp[(k + 3) % 6]
+    return True
+
+
 @nb.njit(cache=True, inline="always")
 def _corner(ux, uy, uz, wx, wy, wz):
     """Triangle ``(v, v + u, v + w)``: dot and |cross| at ``v``, the dots at the
@@ -525,6 +544,9 @@ def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, todo, normal, K, H, k1,
         sh = np.zeros(MAXNB)
         ring = np.empty(MAXNB, dtype=np.int64)
         acc = np.empty((2, 7))
+        ring2 = np.empty(MAXNB, dtype=np.int64)
+        ring3 = np.empty(MAXNB, dtype=np.int64)
+        zero6 = np.zeros(6)
         for v in range(t * chunk, min(n, (t + 1) * chunk)):
             if not todo[v]:
                 continue
@@ -631,9 +653,17 @@ def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, todo, normal, K, H, k1,
                         k3, h3 = _kh(x3[0], x3[1], x3[2], x3[3], x3[4], hz, m11, m12, m21, m22)
                         tk = max(tk, trust * abs(k3 - kq))
                         th = max(th, trust * abs(h3 - hq))
-                    if abs(ko - kc) <= tk:
+                    pk, ph = abs(ko - kc) <= tk, abs(ho - hc) <= th
+                    if (pk or ph) and m == 6 and _far_ring(ring, fptr, fnx, fpv, ring2, ring3, v):
+                        # on a regular lattice the one-ring value must also hold at
+                        # twice the spacing: a value that still moves with the
+                        # spacing agrees with the jet only by chance
+                        k2h, h2h, _, _ = _ring_pair(v, V, ring2, 6, zero6, nx, ny, nz, acc)
+                        pk = pk and abs(ko - k2h) <= tk
+                        ph = ph and abs(ho - h2h) <= th
+                    if pk:
                         kc, kerr, ch_k = ko, abs(ko - kc), 2
-                    if abs(ho - hc) <= th:
+                    if ph:
                         hc, herr, ch_h = ho, abs(ho - hc), 2
                 K[v], H[v] = kc, hc
                 # principal curvatures: the jet's, shifted to the chosen mean curvature
@@ -813,10 +843,11 @@ def curvature(V, F, adj=None, where="", method="auto", degree=None, todo=None, s
     * ``'auto'`` (default): per vertex and per quantity, the one-ring value
       where it agrees with the corrected value to within the jet's own
       uncertainty (the size of the correction, or ``RING_TRUST`` x the
-      difference between the nested cubic and the quartic fit), else the
-      corrected value.  Regular meshes where the one-ring formulas are exact
-      or superconvergent keep them; irregular meshes, boundaries and creases
-      get the corrected jet.
+      difference between the nested cubic and the quartic fit) and, on a
+      regular valence-6 lattice, also holds on the fan at twice the spacing;
+      else the corrected value.  Regular meshes where the one-ring formulas
+      are exact or superconvergent keep them; irregular meshes, boundaries
+      and creases get the corrected jet.
 
     Returns the dict of :func:`jet_fit` (``normal``, ``K``, ``H``, ``k1``, ``k2``,
     ``d1``, ``d2``, ``status``, ``sigma``) and, for ``'auto'`` and
