@@ -223,3 +223,38 @@ def test_one_ring_values_on_regular_sphere(spheres):
     assert np.allclose(f["K"], r["K"])
     with pytest.raises(MeshError, match="d1"):
         features(TriangleSurface(V, F), ["d1"], method="one-ring")
+
+
+def test_unrolled_quartic_solve():
+    """The generated straight-line solve of the quartic jet's normal equations is
+    the one its generator writes today, and solves the weighted least squares:
+    coefficients as numpy's, the Cholesky factor reproducing the normal matrix;
+    a rank-deficient neighbourhood (points on a line) is refused."""
+    import inspect
+
+    from geomkit.mesh import _unrolled as u
+
+    decorator, body = inspect.getsource(u._solve14.py_func).split("\n", 1)
+    assert decorator.startswith("@nb.njit") and body == u.source()
+    rng = np.random.default_rng(7)
+    x, y, w, z = rng.normal(size=(4, 25))
+    w = np.abs(w)
+
+    def moments(x, y):
+        mom, zm = np.zeros((9, 9)), np.zeros((5, 5, 1))
+        for p in range(9):
+            for q in range(9 - p):
+                mom[p, q] = (w * x**p * y**q).sum()
+                if p + q <= 4:
+                    zm[p, q, 0] = (w * x**p * y**q * z).sum()
+        return mom, zm
+
+    Phi = np.stack([u.PC[i] * x ** u.PX[i] * y ** u.PY[i] for i in range(14)], 1)
+    A, r, rs = np.zeros((14, 14)), np.zeros((14, 1)), np.zeros((14, 1))
+    assert u._solve14(*moments(x, y), A, r, rs)
+    ref = np.linalg.lstsq(Phi * np.sqrt(w)[:, None], z * np.sqrt(w), rcond=None)[0]
+    assert np.allclose(r[:, 0], ref, rtol=1e-10, atol=1e-12)
+    L = np.tril(A)
+    assert np.allclose(L @ L.T, Phi.T @ (w[:, None] * Phi), rtol=1e-12, atol=1e-12)
+    assert np.allclose(rs[:, 0], Phi.T @ (w * z))
+    assert not u._solve14(*moments(x, 2 * x), A, r, rs)

@@ -42,6 +42,7 @@ import numba as nb
 import numpy as np
 
 from ..errors import MeshError
+from ._unrolled import PC, PX, PY, _solve14
 from .pointwise import principal_point
 
 __all__ = ["adjacency", "vertex_normals", "angle_defect", "one_ring", "jet_fit", "curvature",
@@ -223,9 +224,7 @@ def _monomials(x, y, phi):
 
 
 # exponents (x, y) and factor of each jet monomial (the order of _monomials)
-_PX = np.array([1, 0, 2, 1, 0, 3, 2, 1, 0, 4, 3, 2, 1, 0])
-_PY = np.array([0, 1, 0, 1, 2, 0, 1, 2, 3, 0, 1, 2, 3, 4])
-_PC = np.array([1.0, 1.0, 0.5, 1.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0])
+_PX, _PY, _PC = np.array(PX), np.array(PY), np.array(PC)
 
 
 @nb.njit(cache=True, fastmath=_REASSOC)
@@ -270,6 +269,10 @@ def _fit(xs, ys, zs, ws, cnt, A, r, phi, nrhs, top, rsave, mom, zm, pw):
                     zm[p, q, c] = t
     for nu in (14, 9, 5):
         if nu > first:
+            continue
+        if nu == 14 and nrhs == 1:
+            if _solve14(mom, zm, A, r, rsave):
+                return nu
             continue
         for i in range(nu):
             ci = _PC[i]
@@ -417,21 +420,28 @@ def _cyclic_ring(v, fptr, fnx, fpv, ring):
 
 
 @nb.njit(cache=True)
-def _far_ring(ring, fptr, fnx, fpv, far, tmp, v):
+def _far_ring(ring, fptr, fnx, fpv, boundary, far, v):
     """On a regular valence-6 lattice: the vertices two steps from ``v`` along
     the six lattice lines through its one-ring ``ring``, in the same cyclic
-    order, into ``far``; False unless every ring vertex has a closed fan of 6."""
+    order, into ``far``; False unless every ring vertex is interior with six
+    faces."""
     for j in range(6):
         u = ring[j]
-        if _cyclic_ring(u, fptr, fnx, fpv, tmp) != 6:
+        lo = fptr[u]
+        if boundary[u] or fptr[u + 1] - lo != 6:
             return False
-        k = -1
-        for q in range(6):
-            if tmp[q] == v:
-                k = q
-        if k < 0:
-            return False
-        far[j] = tmp[(k + 3) % 6]
+        # three faces round u from v: the vertex opposite v
+        cur = v
+        for _ in range(3):
+            nxt = -1
+            for q in range(lo, lo + 6):
+                if fnx[q] == cur:
+                    nxt = fpv[q]
+                    break
+            if nxt < 0:
+                return False
+            cur = nxt
+        far[j] = cur
     return True
 
 
@@ -477,8 +487,8 @@ def _ring_pair(v, V, ring, m, sh, nx, ny, nz, acc):
     """Angle-defect ``K`` and cotangent-Laplacian ``H`` (the formulas of
     :func:`one_ring`) at ``v`` over its closed fan of triangles ``(v, ring[j],
     ring[j + 1])``, and over the same fan with ring vertex ``j`` moved by
-    ``-sh[j]`` along ``(nx, ny, nz)``: ``(K, H, K_moved, H_moved)``; ``acc``
-    (2, 7) is scratch."""
+    ``-sh[j]`` along ``(nx, ny, nz)``: ``(K, H, K_moved, H_moved)`` (the fan
+    alone when ``sh`` is None: ``(K, H, 0, 0)``); ``acc`` (2, 7) is scratch."""
     px, py, pz = V[v, 0], V[v, 1], V[v, 2]
     acc[:] = 0.0
     # the angle sums as arguments of products of unit complex numbers (each angle
@@ -495,6 +505,8 @@ def _ring_pair(v, V, ring, m, sh, nx, ny, nz, acc):
             turns += 1
         s = np.sqrt(tr * tr + ti * ti)
         pr, pi_ = tr / s, ti / s
+        if sh is None:
+            continue
         da, db = sh[j], sh[(j + 1) % m]
         dv2, cr2 = _add_corner(acc, 1, ux - da * nx, uy - da * ny, uz - da * nz,
                                wx - db * nx, wy - db * ny, wz - db * nz)
@@ -504,6 +516,8 @@ def _ring_pair(v, V, ring, m, sh, nx, ny, nz, acc):
         s = np.sqrt(qr * qr + qi * qi)
         qr, qi = qr / s, qi / s
     ang = np.arctan2(pi_, pr) + 2.0 * np.pi * turns
+    if sh is None:
+        return _kh_fan(acc, 0, ang), _hh_fan(acc, 0), 0.0, 0.0
     return (_kh_fan(acc, 0, ang), _hh_fan(acc, 0),
             _kh_fan(acc, 1, ang + np.arctan2(qi, qr)), _hh_fan(acc, 1))
 
@@ -544,9 +558,7 @@ def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, todo, normal, K, H, k1,
         sh = np.zeros(MAXNB)
         ring = np.empty(MAXNB, dtype=np.int64)
         acc = np.empty((2, 7))
-        ring2 = np.empty(MAXNB, dtype=np.int64)
-        ring3 = np.empty(MAXNB, dtype=np.int64)
-        zero6 = np.zeros(6)
+        ring2 = np.empty(6, dtype=np.int64)
         for v in range(t * chunk, min(n, (t + 1) * chunk)):
             if not todo[v]:
                 continue
@@ -654,11 +666,12 @@ def _jet_kernel(V, N0, ptr, nbr, boundary, near, degree, todo, normal, K, H, k1,
                         tk = max(tk, trust * abs(k3 - kq))
                         th = max(th, trust * abs(h3 - hq))
                     pk, ph = abs(ko - kc) <= tk, abs(ho - hc) <= th
-                    if (pk or ph) and m == 6 and _far_ring(ring, fptr, fnx, fpv, ring2, ring3, v):
+                    lattice = (pk or ph) and m == 6
+                    if lattice and _far_ring(ring, fptr, fnx, fpv, boundary, ring2, v):
                         # on a regular lattice the one-ring value must also hold at
                         # twice the spacing: a value that still moves with the
                         # spacing agrees with the jet only by chance
-                        k2h, h2h, _, _ = _ring_pair(v, V, ring2, 6, zero6, nx, ny, nz, acc)
+                        k2h, h2h, _, _ = _ring_pair(v, V, ring2, 6, None, nx, ny, nz, acc)
                         pk = pk and abs(ko - k2h) <= tk
                         ph = ph and abs(ho - h2h) <= th
                     if pk:
