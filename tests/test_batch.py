@@ -250,6 +250,28 @@ def test_batch_chunks_large_grids(tmp_path, warm):
     check_outputs(s)
 
 
+def test_batch_compress_reaches_chunked_grids(tmp_path, warm):
+    """``compress=True`` deflates the chunked output too (it was silently stored
+    uncompressed), with the same arrays as the uncompressed run."""
+    import zipfile
+
+    d = tmp_path / "in"
+    d.mkdir()
+    write_plot3d(d / "big.xyz", [wing_grid(33, 41)], binary=True)
+    out = {}
+    for c in (False, True):
+        s = gk.batch.features(str(d), tmp_path / f"out{c}", names=NAMES, workers=1,
+                              chunk_points=500, compress=c)
+        assert s["ok"] == 1 and s["results"][0]["chunked"]
+        out[c] = s["results"][0]["output"]
+        with zipfile.ZipFile(out[c]) as z:
+            kinds = {i.compress_type for i in z.infolist()}
+        assert kinds == ({zipfile.ZIP_DEFLATED} if c else {zipfile.ZIP_STORED})
+    a, b = np.load(out[False]), np.load(out[True])
+    for k in NAMES:
+        np.testing.assert_array_equal(a[k], b[k])
+
+
 def test_chunked_bad_input(tmp_path):
     p = tmp_path / "g.xyz"
     X = wing_grid(17, 9)

@@ -212,13 +212,14 @@ def _features_one(task):
             from .chunked import chunked_features
 
             r = chunked_features(inp, out, names=task.get("features"),
-                                 chunk_points=limit, layout=layout)
+                                 chunk_points=limit, layout=layout,
+                                 compress=bool(task.get("options", {}).get("compress")))
             return r["n_points"], True
         from ..mesh.extract import process_file
 
         r = process_file(inp, out, features=task.get("features"), fmt=fmt,
                          repair=bool(task.get("repair")),
-                         method=task.get("method", "jet"), **task.get("options", {}))
+                         method=task.get("method", "auto"), **task.get("options", {}))
         return r["n_points"], False
 
 

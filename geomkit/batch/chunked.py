@@ -213,9 +213,11 @@ def _temp(out, tag):
     return tmp
 
 
-def chunked_features(path, output, names=None, chunk_points=1_000_000, layout=None):
+def chunked_features(path, output, names=None, chunk_points=1_000_000, layout=None,
+                     compress=False):
     """Features of a single-block binary Plot3D grid, computed slab by slab, written
-    to ``output`` (``.npz``, the layout of :func:`geomkit.mesh.write`).
+    to ``output`` (``.npz``, the layout of :func:`geomkit.mesh.write`; ``compress``
+    deflates its members, as for :func:`geomkit.mesh.write`).
 
     ``names`` as for :func:`geomkit.mesh.features`.  Returns the summary dict of
     :func:`geomkit.mesh.process_file` (plus ``chunks``).  Raises
@@ -299,7 +301,7 @@ def chunked_features(path, output, names=None, chunk_points=1_000_000, layout=No
         n = ni * nj
         with atomic_path(output, suffix=f"-zip-{os.path.basename(output)}") as tmp:
             _write_npz(tmp, [("points", (n, 3))] + [(k, (n, *shapes[k])) for k in names]
-                       + [("point_index", (n,), np.int64)], tmps, small)
+                       + [("point_index", (n,), np.int64)], tmps, small, compress)
     finally:
         for p in tmps.values():
             if os.path.exists(p):
@@ -309,10 +311,11 @@ def chunked_features(path, output, names=None, chunk_points=1_000_000, layout=No
             "seconds": time.perf_counter() - t0, "chunks": n_chunks}
 
 
-def _write_npz(tmp, big, raw, small):
-    """An uncompressed ``.npz`` streamed from raw files (float64 unless a third entry
-    of ``big`` gives the dtype; no array in memory)."""
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
+def _write_npz(tmp, big, raw, small, compress=False):
+    """An ``.npz`` streamed from raw files (float64 unless a third entry of ``big``
+    gives the dtype; no array in memory), its members deflated if ``compress``."""
+    mode = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(tmp, "w", mode, allowZip64=True) as z:
         for k, shape, *dt in big:
             dt = np.dtype(dt[0] if dt else np.float64)
             with z.open(f"{k}.npy", "w", force_zip64=True) as w, open(raw[k], "rb") as r:
