@@ -97,3 +97,14 @@ def test_zero_based_formats_keep_zero_based_numbers():
     msgs = [q.message for q in s.problems()]
     assert msgs[0] == ("2 vertices have NaN or infinite coordinates "
                        "(first: vertex 3 = [nan, 0.0, 0.0])")
+
+
+def test_triangle_messages_number_vertices_as_the_file(tmp_path):
+    """Messages from the curvature estimators number vertices as the input file
+    does: from 1 in OBJ, and as before a repair dropped or merged vertices."""
+    p = tmp_path / "pillow.obj"
+    # vertex 1 is in no face (repair drops it); faces 2-3-4 and 2-4-3 cancel out
+    p.write_text("v 5 5 5\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 2 3 4\nf 2 4 3\n")
+    s = gk.mesh.read(p, repair=True)
+    with pytest.raises(gk.MeshError, match=r"pillow.obj: vertex 2 has no normal"):
+        gk.mesh.features(s, ["K"])

@@ -172,11 +172,30 @@ def features(surface, names=None, method="auto", degree=None, crease_angle=60.0)
             bad &= valid > 0  # NaN by design where the chart is singular
         if bad.any():
             p = int(np.flatnonzero(bad)[0])
+            at = f"point {p}" if surface.structured else vertex_label(surface)(p)
             raise MeshError(
-                f"{where}feature {k!r} is not finite at point {p} ({int(bad.sum())} points); "
+                f"{where}feature {k!r} is not finite at {at} ({int(bad.sum())} points); "
                 "the surface is degenerate there"
             )
     return out
+
+
+def vertex_label(surface, orig=None):
+    """``label(v)`` naming vertex ``v`` of a triangle surface in messages as its
+    file does: through ``point_index`` (a repaired mesh keeps the numbers of the
+    input), from 1 for OBJ.  ``orig`` maps the vertices of a crease-cut mesh to
+    the surface's."""
+    index = getattr(surface, "point_index", None)
+    base = getattr(surface, "_first_index", 0)
+
+    def label(v):
+        if orig is not None:
+            v = int(orig[v])
+        if index is not None and v < len(index):
+            v = int(index[v])
+        return f"vertex {v + base}"
+
+    return label
 
 
 def _check_surface(surface, where):
@@ -198,9 +217,10 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
 
     V0, F0 = V, F = surface.V, surface.F
     adj0 = adj = surface.adjacency
+    label = vertex_label(surface)
     if adj[3].any():
         v = int(np.flatnonzero(adj[3])[0])
-        raise MeshError(f"{where}vertex {v} is on a non-manifold edge (more than two faces)")
+        raise MeshError(f"{where}{label(v)} is on a non-manifold edge (more than two faces)")
     out = {}
     inv = [x for x in names if x in INVARIANT_FEATURES]
     chart = [x for x in names if x in CHART_FEATURES]
@@ -208,9 +228,10 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
     est = [x for x in names if x in INVARIANT_FEATURES or x in ERROR_FEATURES]
     back, uv, N0 = None, surface.uv, None
     if method != "one-ring" and crease_angle:
-        N0 = tri._checked_normals(V, F, where)
+        N0 = tri._checked_normals(V, F, where, label=label)
         V2, F2, orig = tri.split_creases(V, F, crease_angle, normals=N0)
         if orig is not None:
+            label = vertex_label(surface, orig)
             # vertices keep their indices, copies come after: the input's rows are
             # the first len(V0) (a view, not a gather of every output array)
             back = slice(0, len(V0))
@@ -220,12 +241,13 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
     if est:
         if method != "one-ring":
             r = tri.curvature(V, F, adj, where, method, degree, strict=back is None,
-                              normals=N0 if back is None else None)
+                              normals=N0 if back is None else None, label=label)
             if back is not None:
                 r = {k: v[back] for k, v in r.items()}
                 failed = r["status"] == 2
                 if failed.any():  # a fan cut too small to fit: fit those on the uncut mesh
-                    r2 = tri.curvature(V0, F0, adj0, where, method, degree, todo=failed)
+                    r2 = tri.curvature(V0, F0, adj0, where, method, degree, todo=failed,
+                                       label=vertex_label(surface))
                     for k in r:
                         r[k][failed] = r2[k][failed]
             if "S" in inv:
@@ -236,10 +258,10 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
                 raise MeshError(
                     f"the one-ring method gives no {', '.join(missing)}; use method='jet'"
                 )
-            r = tri.one_ring(V, F, adj, where)
+            r = tri.one_ring(V, F, adj, where, label)
         out.update({k: r[k] for k in est})
     if chart:
-        J = tri.uv_jet(V, F, uv, adj, where, 3 if degree is None else degree)
+        J = tri.uv_jet(V, F, uv, adj, where, 3 if degree is None else degree, label)
         if back is not None:
             J = np.ascontiguousarray(J[:, back])
         out.update(jet_features(J, chart, where))

@@ -710,19 +710,26 @@ def vertex_normals(V, F):
     return N
 
 
-def _checked_normals(V, F, where="", N0=None):
+def _label(label, v):
+    """How messages name vertex ``v``: ``label(v)``, by default ``'vertex v'``."""
+    return f"vertex {v}" if label is None else label(v)
+
+
+def _checked_normals(V, F, where="", N0=None, label=None):
     if N0 is None:
         N0 = vertex_normals(V, F)
     bad = np.isnan(N0[:, 0])
     if bad.any():
         v = int(np.flatnonzero(bad)[0])
         raise MeshError(
-            f"{where}vertex {v} has no normal (it is in no face, or its faces cancel out); "
+            f"{where}{_label(label, v)} has no normal (it is in no face, or its faces "
+            "cancel out); "
             f"{int(bad.sum())} such vertices"
         )
     return N0
 
-def jet_fit(V, F, adj=None, where="", degree=3, todo=None, strict=True, normals=None):
+def jet_fit(V, F, adj=None, where="", degree=3, todo=None, strict=True, normals=None,
+            label=None):
     """Per-vertex curvature by a cubic (or quartic) jet fit (see the module docstring).
 
     Parameters
@@ -741,6 +748,9 @@ def jet_fit(V, F, adj=None, where="", degree=3, todo=None, strict=True, normals=
         Raise when a vertex cannot be fitted (else its ``status`` is 2).
     normals : (n, 3), optional
         The area-weighted vertex normals, when already computed.
+    label : callable, optional
+        ``label(v)`` names vertex ``v`` in messages (default ``'vertex v'``); the
+        mesh features use it to number vertices as the input file does.
 
     Returns
     -------
@@ -751,10 +761,10 @@ def jet_fit(V, F, adj=None, where="", degree=3, todo=None, strict=True, normals=
     second fundamental form, 1 / length).  Raises :class:`geomkit.MeshError`
     when a vertex has no usable neighbourhood (if ``strict``).
     """
-    return _jet(V, F, adj, where, degree, todo, strict, normals, 0)
+    return _jet(V, F, adj, where, degree, todo, strict, normals, 0, label)
 
 
-def _jet(V, F, adj, where, degree, todo, strict, normals, mode):
+def _jet(V, F, adj, where, degree, todo, strict, normals, mode, label=None):
     """The jet kernel; ``mode`` 0: the jet alone, 1: corrected by the one-ring
     estimators, 2: 'auto' (see :func:`curvature`)."""
     if degree not in (3, 4):
@@ -765,7 +775,7 @@ def _jet(V, F, adj, where, degree, todo, strict, normals, mode):
     if adj is None:
         adj = adjacency(F, n)
     ptr, nbr, boundary, _ = adj
-    N0 = _checked_normals(V, F, where, normals)
+    N0 = _checked_normals(V, F, where, normals, label)
     out = {
         "normal": np.empty((n, 3)),
         "K": np.empty(n),
@@ -799,8 +809,8 @@ def _jet(V, F, adj, where, degree, todo, strict, normals, mode):
     if strict and bad.any():
         v = int(np.flatnonzero(bad)[0])
         raise MeshError(
-            f"{where}no jet fit at vertex {v}: its neighbourhood has too few vertices or "
-            f"they are collinear; {int(bad.sum())} such vertices"
+            f"{where}no jet fit at {_label(label, v)}: its neighbourhood has too few "
+            f"vertices or they are collinear; {int(bad.sum())} such vertices"
         )
     return out
 
@@ -840,7 +850,7 @@ def _method(method):
 
 
 def curvature(V, F, adj=None, where="", method="auto", degree=None, todo=None, strict=True,
-              normals=None):
+              normals=None, label=None):
     """Per-vertex curvature by the chosen estimator; ``'auto'`` by default.
 
     ``method``:
@@ -879,11 +889,12 @@ def curvature(V, F, adj=None, where="", method="auto", degree=None, todo=None, s
     """
     method = _method(method)
     if method == "one-ring":
-        return one_ring(V, F, adj, where)
+        return one_ring(V, F, adj, where, label)
     if method == "jet":
-        return jet_fit(V, F, adj, where, 3 if degree is None else degree, todo, strict, normals)
+        return jet_fit(V, F, adj, where, 3 if degree is None else degree, todo, strict, normals,
+                       label)
     return _jet(V, F, adj, where, 4 if degree is None else degree, todo, strict, normals,
-                1 if method == "corrected" else 2)
+                1 if method == "corrected" else 2, label)
 
 
 @nb.njit(parallel=True, cache=True)
@@ -936,7 +947,7 @@ def _uv_kernel(V, UV, ptr, nbr, boundary, near, degree, J, status, T):
                 J[9 + c, v] = m11 * p12 + m21 * p22
                 J[12 + c, v] = m12 * p12 + m22 * p22
 
-def uv_jet(V, F, uv, adj=None, where="", degree=3):
+def uv_jet(V, F, uv, adj=None, where="", degree=3, label=None):
     """2-jet of ``X`` in the chart ``uv: (n, 2)``: ``J: (15, n)`` as in
     :func:`geomkit.mesh.structured.grid_jet`, by a weighted cubic fit of each
     coordinate over the same adaptive neighbourhood (and ``degree``) as :func:`jet_fit`."""
@@ -957,8 +968,9 @@ def uv_jet(V, F, uv, adj=None, where="", degree=3):
     if bad.any():
         v = int(np.flatnonzero(bad)[0])
         raise MeshError(
-            f"{where}no jet fit in the uv chart at vertex {v} (too few neighbours, or their "
-            f"uv coordinates coincide or are collinear); {int(bad.sum())} such vertices"
+            f"{where}no jet fit in the uv chart at {_label(label, v)} (too few neighbours, "
+            f"or their uv coordinates coincide or are collinear); {int(bad.sum())} such "
+            "vertices"
         )
     return J
 
@@ -1032,7 +1044,7 @@ def angle_defect(V, F):
     return 2.0 * np.pi - angle
 
 
-def one_ring(V, F, adj=None, where=""):
+def one_ring(V, F, adj=None, where="", label=None):
     """The cheap one-ring estimators: ``K = (2 pi - sum angles) / A_mixed`` and
     ``H = (Delta_cot X . N) / 2`` with ``Delta_cot X = (1 / 2A) sum (cot a + cot b)
     (X_j - X_i)`` (geomkit's sign: outward sphere gives ``H = -1/a``), ``N`` the
@@ -1045,7 +1057,7 @@ def one_ring(V, F, adj=None, where=""):
     V = np.ascontiguousarray(V, dtype=np.float64)
     F = np.ascontiguousarray(F, dtype=np.int64)
     n = len(V)
-    N0 = _checked_normals(V, F, where)
+    N0 = _checked_normals(V, F, where, label=label)
     angle, area, lap = _one_ring_kernel(V, F, n)
     K = (2.0 * np.pi - angle) / area
     H = 0.5 * (lap / (2.0 * area)[:, None] * N0).sum(axis=1)
