@@ -172,7 +172,7 @@ def features(surface, names=None, method="auto", degree=None, crease_angle=60.0)
             bad &= valid > 0  # NaN by design where the chart is singular
         if bad.any():
             p = int(np.flatnonzero(bad)[0])
-            at = f"point {p}" if surface.structured else vertex_label(surface)(p)
+            at = f"point {p}" if surface.structured else _vertex_label(surface)(p)
             raise MeshError(
                 f"{where}feature {k!r} is not finite at {at} ({int(bad.sum())} points); "
                 "the surface is degenerate there"
@@ -180,7 +180,7 @@ def features(surface, names=None, method="auto", degree=None, crease_angle=60.0)
     return out
 
 
-def vertex_label(surface, orig=None):
+def _vertex_label(surface, orig=None):
     """``label(v)`` naming vertex ``v`` of a triangle surface in messages as its
     file does: through ``point_index`` (a repaired mesh keeps the numbers of the
     input), from 1 for OBJ.  ``orig`` maps the vertices of a crease-cut mesh to
@@ -217,7 +217,7 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
 
     V0, F0 = V, F = surface.V, surface.F
     adj0 = adj = surface.adjacency
-    label = vertex_label(surface)
+    label = label0 = _vertex_label(surface)
     if adj[3].any():
         v = int(np.flatnonzero(adj[3])[0])
         raise MeshError(f"{where}{label(v)} is on a non-manifold edge (more than two faces)")
@@ -231,7 +231,7 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
         N0 = tri._checked_normals(V, F, where, label=label)
         V2, F2, orig = tri.split_creases(V, F, crease_angle, normals=N0)
         if orig is not None:
-            label = vertex_label(surface, orig)
+            label = _vertex_label(surface, orig)
             # vertices keep their indices, copies come after: the input's rows are
             # the first len(V0) (a view, not a gather of every output array)
             back = slice(0, len(V0))
@@ -247,7 +247,7 @@ def _triangle_features(surface, names, method, where, degree, crease_angle):
                 failed = r["status"] == 2
                 if failed.any():  # a fan cut too small to fit: fit those on the uncut mesh
                     r2 = tri.curvature(V0, F0, adj0, where, method, degree, todo=failed,
-                                       label=vertex_label(surface))
+                                       label=label0)
                     for k in r:
                         r[k][failed] = r2[k][failed]
             if "S" in inv:

@@ -723,8 +723,7 @@ def _checked_normals(V, F, where="", N0=None, label=None):
         v = int(np.flatnonzero(bad)[0])
         raise MeshError(
             f"{where}{_label(label, v)} has no normal (it is in no face, or its faces "
-            "cancel out); "
-            f"{int(bad.sum())} such vertices"
+            f"cancel out); {int(bad.sum())} such vertices"
         )
     return N0
 
