@@ -3,6 +3,7 @@
     python benchmarks/bench_mesh.py            # ~40k, ~260k, ~1M vertices
     python benchmarks/bench_mesh.py --quick    # ~10k, ~40k
     python benchmarks/bench_mesh.py --small    # accuracy table, 600 / 5k / 40k vertices
+    python benchmarks/bench_mesh.py --own      # the default against geomkit's own estimators
 
 ``--small``: the analytic surfaces of ``tests/curvature_surfaces.py`` (UV sphere,
 icosphere, ellipsoid, torus, hyperbolic paraboloid with boundary, open
@@ -423,6 +424,31 @@ def _peer_trimesh(V, F):
 PEERS = {"igl": _peer_igl, "pymeshlab": _peer_meshlab, "vtk": _peer_vtk, "trimesh": _peer_trimesh}
 
 
+def own_table(sizes, kinds=None):
+    """Interior RMS errors of the default against geomkit's individual estimators
+    (``jet`` degree 3 and 4, ``one-ring``, ``corrected``) on the analytic test
+    surfaces; per file and quantity the ratio default / best of jet and one-ring
+    (the measure of ``tests/test_mesh_curvature.py``)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
+    import curvature_surfaces as cs
+
+    methods = {**cs.OWN, "corrected": {"method": "corrected"}}
+    print(f"{'surface':20} {'n':>6} {'q':1} {'default':>9} " +
+          " ".join(f"{m:>9}" for m in methods) + f" {'ratio':>6}")
+    for kind in kinds or cs.KINDS:
+        for jit in (False, True):
+            for n in sizes:
+                V, F, ans = cs.make(kind, n, jit)
+                auto = cs.errors(V, F, ans)
+                own = {m: cs.errors(V, F, ans, **kw) for m, kw in methods.items()}
+                for q in "KH":
+                    best = min(own[m][q] for m in cs.OWN)
+                    ratio = auto[q] / best if auto[q] > 1e-12 else 0.0
+                    print(f"{kind + ('-jitter' if jit else ''):20} {len(V):>6} {q} "
+                          f"{auto[q]:9.2e} " + " ".join(f"{own[m][q]:9.2e}" for m in methods)
+                          + f" {ratio:6.2f}", flush=True)
+
+
 def small_table(sizes, kinds=None):
     """Interior RMS errors of the default and of every peer method on the analytic
     test surfaces; prints, per file and quantity, the ratio default / best peer."""
@@ -475,8 +501,13 @@ def main():
     ap.add_argument("--methods", type=str, default=None, help="substring filter on methods")
     ap.add_argument("--small", action="store_true",
                     help="the small-mesh accuracy table (600, 5k, 40k vertices) instead")
+    ap.add_argument("--own", action="store_true",
+                    help="the small-mesh table against geomkit's own estimators instead")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.own:
+        own_table([int(x) for x in a.sizes.split(",")] if a.sizes else [600, 5000, 40000])
+        return
     if a.small:
         small_table([int(x) for x in a.sizes.split(",")] if a.sizes else [600, 5000, 40000])
         return
